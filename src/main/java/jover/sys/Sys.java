@@ -1,0 +1,343 @@
+package jover.sys;
+
+import static jover.sys.Native.C;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Typed wrappers over the system calls jover makes. Each failure throws {@link ErrnoException}. */
+public final class Sys {
+    private static final long SYS_OPENAT2 = 437;
+    private static final int GETDENTS_BUFFER = 64 * 1024;
+    private static final ThreadLocal<ByteBuffer> DENTS = ThreadLocal.withInitial(
+            () -> ByteBuffer.allocateDirect(GETDENTS_BUFFER).order(ByteOrder.LITTLE_ENDIAN));
+
+    private Sys() {
+    }
+
+    private static ErrnoException fail(String call, String context) {
+        return new ErrnoException(Native.errno(), call, context);
+    }
+
+    private static int check(int rc, String call, String context) throws ErrnoException {
+        if (rc < 0) {
+            throw fail(call, context);
+        }
+        return rc;
+    }
+
+    private static long check(long rc, String call, String context) throws ErrnoException {
+        if (rc < 0) {
+            throw fail(call, context);
+        }
+        return rc;
+    }
+
+    // ---- opening ----
+
+    /** open(2) of a host path: for /dev/fuse, layer roots and mount points, never inside a layer. */
+    public static Fd open(String path, int flags) throws ErrnoException {
+        return new Fd(check(C.open(Raw.cString(path), flags | Linux.O_CLOEXEC, 0), "open", path));
+    }
+
+    /**
+     * openat2 below {@code dir} with RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS:
+     * no symlink is followed anywhere on the path and nothing outside {@code dir} is reached.
+     * With O_PATH | O_NOFOLLOW a trailing symlink is opened itself.
+     */
+    public static Fd openBeneath(Fd dir, String relPath, int flags) throws ErrnoException {
+        byte[] how = new byte[24];
+        ByteBuffer b = ByteBuffer.wrap(how).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(0, (flags | Linux.O_CLOEXEC) & 0xffffffffL);
+        b.putLong(8, 0);
+        b.putLong(16, Linux.RESOLVE_BENEATH | Linux.RESOLVE_NO_SYMLINKS | Linux.RESOLVE_NO_MAGICLINKS);
+        String p = relPath.isEmpty() ? "." : relPath;
+        long fd = C.syscall(SYS_OPENAT2, dir.get(), Raw.cString(p), how, 24);
+        return new Fd((int) check(fd, "openat2", p));
+    }
+
+    /** openat(2) of one name in {@code dir}; callers add O_NOFOLLOW where the name is in a layer. */
+    public static Fd openAt(Fd dir, String name, int flags, int mode) throws ErrnoException {
+        return new Fd(check(C.openat(dir.get(), Raw.cString(name), flags | Linux.O_CLOEXEC, mode), "openat", name));
+    }
+
+    // ---- attributes ----
+
+    /** statx of {@code name} in {@code dir}, not following a trailing symlink. */
+    public static Stat statAt(Fd dir, String name) throws ErrnoException {
+        byte[] buf = new byte[Stat.STATX_SIZE];
+        check(C.statx(dir.get(), Raw.cString(name), Linux.AT_SYMLINK_NOFOLLOW, Stat.STATX_BASIC_STATS, buf),
+                "statx", name);
+        return Stat.decode(buf);
+    }
+
+    /** statx of an open file. */
+    public static Stat stat(Fd fd) throws ErrnoException {
+        byte[] buf = new byte[Stat.STATX_SIZE];
+        check(C.statx(fd.get(), new byte[] {0}, Linux.AT_EMPTY_PATH | Linux.AT_SYMLINK_NOFOLLOW,
+                Stat.STATX_BASIC_STATS, buf), "statx", "fd " + fd.get());
+        return Stat.decode(buf);
+    }
+
+    /** lstat of a host path (for tests and checks at mount time). */
+    public static Stat lstat(String path) throws ErrnoException {
+        byte[] buf = new byte[Stat.STATX_SIZE];
+        check(C.statx(Linux.AT_FDCWD, Raw.cString(path), Linux.AT_SYMLINK_NOFOLLOW, Stat.STATX_BASIC_STATS, buf),
+                "statx", path);
+        return Stat.decode(buf);
+    }
+
+    public static StatFs statfs(Fd fd) throws ErrnoException {
+        byte[] buf = new byte[120];
+        check(C.fstatfs(fd.get(), buf), "fstatfs", "fd " + fd.get());
+        ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
+        return new StatFs(b.getLong(0), b.getLong(16), b.getLong(24), b.getLong(32), b.getLong(40),
+                b.getLong(48), (int) b.getLong(8), (int) b.getLong(64), (int) b.getLong(72));
+    }
+
+    /** The target of the symlink {@code name} in {@code dir}, as a raw string. */
+    public static String readlinkAt(Fd dir, String name) throws ErrnoException {
+        byte[] buf = new byte[4096];
+        long n = check(C.readlinkat(dir.get(), Raw.cString(name), buf, buf.length), "readlinkat", name);
+        return Raw.of(buf, 0, (int) n);
+    }
+
+    // ---- directories ----
+
+    /** Every record of an open directory, "." and ".." included, read from its current position. */
+    public static List<DirEntry> readDir(Fd dir) throws ErrnoException {
+        ByteBuffer buf = DENTS.get();
+        List<DirEntry> out = new ArrayList<>();
+        byte[] name = new byte[256];
+        while (true) {
+            buf.clear();
+            long n = check(C.getdents64(dir.get(), buf, buf.capacity()), "getdents64", "fd " + dir.get());
+            if (n == 0) {
+                return out;
+            }
+            int pos = 0;
+            while (pos < n) {
+                long ino = buf.getLong(pos);
+                int reclen = buf.getShort(pos + 16) & 0xffff;
+                int type = buf.get(pos + 18) & 0xff;
+                int len = 0;
+                while (buf.get(pos + 19 + len) != 0) {
+                    name[len] = buf.get(pos + 19 + len);
+                    len++;
+                }
+                out.add(new DirEntry(Raw.of(name, 0, len), ino, type));
+                pos += reclen;
+            }
+        }
+    }
+
+    /** The records of the directory at a host path (tests and tools; not for layer contents). */
+    public static List<DirEntry> listDir(String path) throws ErrnoException {
+        try (Fd fd = open(path, Linux.O_RDONLY | Linux.O_DIRECTORY)) {
+            return readDir(fd);
+        }
+    }
+
+    // ---- extended attributes ----
+
+    /** Path through which the no-follow l*xattr calls reach {@code name} inside an open directory. */
+    private static byte[] procPath(Fd dir, String name) {
+        return Raw.cString("/proc/self/fd/" + dir.get() + "/" + name);
+    }
+
+    /** The value of xattr {@code xname} of an open file (not O_PATH). */
+    public static byte[] fgetxattr(Fd fd, String xname) throws ErrnoException {
+        byte[] cname = Raw.cString(xname);
+        while (true) {
+            long size = check(C.fgetxattr(fd.get(), cname, null, 0), "fgetxattr", xname);
+            byte[] value = new byte[(int) size];
+            long n = C.fgetxattr(fd.get(), cname, value, value.length);
+            if (n >= 0) {
+                return n == value.length ? value : java.util.Arrays.copyOf(value, (int) n);
+            }
+            if (Native.errno() != Errno.ERANGE) {
+                throw fail("fgetxattr", xname);
+            }
+        }
+    }
+
+    /** The value of xattr {@code xname} of {@code name} in {@code dir}, not following symlinks. */
+    public static byte[] getxattrAt(Fd dir, String name, String xname) throws ErrnoException {
+        byte[] path = procPath(dir, name);
+        byte[] cname = Raw.cString(xname);
+        while (true) {
+            long size = check(C.lgetxattr(path, cname, null, 0), "lgetxattr", name + " " + xname);
+            byte[] value = new byte[(int) size];
+            long n = C.lgetxattr(path, cname, value, value.length);
+            if (n >= 0) {
+                return n == value.length ? value : java.util.Arrays.copyOf(value, (int) n);
+            }
+            if (Native.errno() != Errno.ERANGE) {
+                throw fail("lgetxattr", name + " " + xname);
+            }
+        }
+    }
+
+    /** The xattr names of an open file (not O_PATH), as raw strings. */
+    public static List<String> flistxattr(Fd fd) throws ErrnoException {
+        while (true) {
+            long size = check(C.flistxattr(fd.get(), null, 0), "flistxattr", "fd " + fd.get());
+            byte[] list = new byte[(int) size];
+            long n = C.flistxattr(fd.get(), list, list.length);
+            if (n >= 0) {
+                return splitNames(list, (int) n);
+            }
+            if (Native.errno() != Errno.ERANGE) {
+                throw fail("flistxattr", "fd " + fd.get());
+            }
+        }
+    }
+
+    /** The xattr names of {@code name} in {@code dir}, not following symlinks. */
+    public static List<String> listxattrAt(Fd dir, String name) throws ErrnoException {
+        byte[] path = procPath(dir, name);
+        while (true) {
+            long size = check(C.llistxattr(path, null, 0), "llistxattr", name);
+            byte[] list = new byte[(int) size];
+            long n = C.llistxattr(path, list, list.length);
+            if (n >= 0) {
+                return splitNames(list, (int) n);
+            }
+            if (Native.errno() != Errno.ERANGE) {
+                throw fail("llistxattr", name);
+            }
+        }
+    }
+
+    private static List<String> splitNames(byte[] list, int len) {
+        List<String> names = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < len; i++) {
+            if (list[i] == 0) {
+                if (i > start) {
+                    names.add(Raw.of(list, start, i - start));
+                }
+                start = i + 1;
+            }
+        }
+        return names;
+    }
+
+    /** lsetxattr on a host path (tests and tools). */
+    public static void lsetxattr(String path, String xname, byte[] value, int flags) throws ErrnoException {
+        check(C.lsetxattr(Raw.cString(path), Raw.cString(xname), value, value.length, flags), "lsetxattr",
+                path + " " + xname);
+    }
+
+    /** lremovexattr on a host path (tests and tools). */
+    public static void lremovexattr(String path, String xname) throws ErrnoException {
+        check(C.lremovexattr(Raw.cString(path), Raw.cString(xname)), "lremovexattr", path + " " + xname);
+    }
+
+    /** lgetxattr on a host path (tests and tools). */
+    public static byte[] lgetxattr(String path, String xname) throws ErrnoException {
+        try (Fd dir = open("/", Linux.O_PATH | Linux.O_DIRECTORY)) {
+            return getxattrAt(dir, path.startsWith("/") ? path.substring(1) : path, xname);
+        }
+    }
+
+    /** llistxattr on a host path (tests and tools). */
+    public static List<String> llistxattr(String path) throws ErrnoException {
+        try (Fd dir = open("/", Linux.O_PATH | Linux.O_DIRECTORY)) {
+            return listxattrAt(dir, path.startsWith("/") ? path.substring(1) : path);
+        }
+    }
+
+    // ---- creating (tests and tools now; the write path later) ----
+
+    /** mknod of a host path; {@code mode} includes the file type. */
+    public static void mknod(String path, int mode, int major, int minor) throws ErrnoException {
+        check(C.mknodat(Linux.AT_FDCWD, Raw.cString(path), mode, Stat.makedev(major, minor)), "mknod", path);
+    }
+
+    // ---- mounting ----
+
+    public static void mount(String source, String target, String type, long flags, String data)
+            throws ErrnoException {
+        check(C.mount(Raw.cString(source), Raw.cString(target), Raw.cString(type), flags, Raw.cString(data)),
+                "mount", target);
+    }
+
+    public static void umount(String target, int flags) throws ErrnoException {
+        check(C.umount2(Raw.cString(target), flags), "umount2", target);
+    }
+
+    // ---- raw descriptors (/dev/fuse) ----
+
+    /** read(2) into {@code buf} from its position 0; returns the byte count. */
+    public static int read(Fd fd, ByteBuffer buf) throws ErrnoException {
+        return (int) check(C.read(fd.get(), buf, buf.capacity()), "read", "fd " + fd.get());
+    }
+
+    /** write(2) of the first {@code len} bytes of {@code buf}. */
+    public static int write(Fd fd, ByteBuffer buf, int len) throws ErrnoException {
+        return (int) check(C.write(fd.get(), buf, len), "write", "fd " + fd.get());
+    }
+
+    /** pread(2) of up to {@code len} bytes into {@code buf} at its position 0. */
+    public static int pread(Fd fd, ByteBuffer buf, int len, long offset) throws ErrnoException {
+        return (int) check(C.pread(fd.get(), buf, len, offset), "pread", "fd " + fd.get());
+    }
+
+    /** ioctl with no argument. */
+    public static int ioctl(Fd fd, long request) throws ErrnoException {
+        return check(C.ioctl(fd.get(), request, 0L), "ioctl", Long.toHexString(request));
+    }
+
+    /** ioctl whose argument points at one 32-bit integer. */
+    public static int ioctl(Fd fd, long request, int value) throws ErrnoException {
+        return check(C.ioctl(fd.get(), request, new int[] {value}), "ioctl", Long.toHexString(request));
+    }
+
+    /** ioctl whose argument points at a struct given as bytes. */
+    public static int ioctl(Fd fd, long request, byte[] struct) throws ErrnoException {
+        return check(C.ioctl(fd.get(), request, struct), "ioctl", Long.toHexString(request));
+    }
+
+    // ---- process ----
+
+    public static int geteuid() {
+        return C.geteuid();
+    }
+
+    public static int getpid() {
+        return C.getpid();
+    }
+
+    public static int umask(int mask) {
+        return C.umask(mask);
+    }
+
+    public static void setsid() throws ErrnoException {
+        check(C.setsid(), "setsid", "");
+    }
+
+    public static void chdir(String path) throws ErrnoException {
+        check(C.chdir(Raw.cString(path)), "chdir", path);
+    }
+
+    /** Points fds 0, 1 and 2 at /dev/null: a detached daemon must not hold its caller's pipes. */
+    public static void detachStdio() throws ErrnoException {
+        try (Fd devNull = open("/dev/null", Linux.O_RDWR)) {
+            for (int i = 0; i <= 2; i++) {
+                check(C.dup2(devNull.get(), i), "dup2", "/dev/null");
+            }
+        }
+    }
+
+    /** Raises the soft limit of open files to the hard limit; returns the new soft limit. */
+    public static long raiseOpenFileLimit() throws ErrnoException {
+        long[] lim = new long[2];
+        check(C.getrlimit(Linux.RLIMIT_NOFILE, lim), "getrlimit", "NOFILE");
+        lim[0] = lim[1];
+        check(C.setrlimit(Linux.RLIMIT_NOFILE, lim), "setrlimit", "NOFILE");
+        return lim[0];
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * The only package that calls native code (jnr-ffi). Everything above it sees typed Java calls.
+ *
+ * <p>Paths and names cross this boundary as "raw strings": Java strings holding one char per
+ * byte (ISO-8859-1), so any Linux name, UTF-8 or not, round-trips exactly. {@link jover.sys.Raw}
+ * converts. Every failed call throws {@link jover.sys.ErrnoException} carrying the errno, the call
+ * and what it was applied to. File descriptors are {@link jover.sys.Fd}s, which close exactly once.
+ *
+ * <p>Layer access rule: callers open directories inside layers with {@link jover.sys.Sys#openBeneath}
+ * (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS) and touch final components with no-follow calls.
+ */
+package jover.sys;
