@@ -33,6 +33,7 @@ public final class Errno {
     public static final int ENODATA = 61;
     public static final int EOVERFLOW = 75;
     public static final int EOPNOTSUPP = 95;
+    public static final int EPROTO = 71;
     public static final int ENOTCONN = 107;
     public static final int ESTALE = 116;
 

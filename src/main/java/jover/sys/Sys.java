@@ -303,6 +303,15 @@ public final class Sys {
 
     // ---- process ----
 
+    /** Writes a line to an inherited descriptor (the launcher's status pipe) and closes it. */
+    public static void writeLineAndClose(int fd, String line) throws ErrnoException {
+        ByteBuffer b = ByteBuffer.allocateDirect(line.length() + 1);
+        b.put(Raw.bytes(line)).put((byte) '\n');
+        try (Fd f = new Fd(fd)) {
+            write(f, b, b.capacity());
+        }
+    }
+
     public static int geteuid() {
         return C.geteuid();
     }

@@ -1,0 +1,38 @@
+package jover.fuse.server;
+
+import jover.fuse.abi.Fuse;
+import jover.fuse.codec.InitIn;
+import jover.fuse.codec.InitOut;
+
+/**
+ * Decides the INIT reply from what the kernel offers. Lock support is deliberately not
+ * negotiated: the kernel then keeps POSIX and flock locks locally, which is right for a mount
+ * that sees every access. WRITEBACK_CACHE is never asked for (it would rule out passthrough).
+ */
+public final class InitPolicy {
+    /** Largest WRITE the kernel may send, and so the size of each worker's request buffer. */
+    public static final int MAX_WRITE = 1 << 20;
+    public static final int MAX_PAGES = MAX_WRITE / 4096;
+
+    static final int WANTED = Fuse.INIT_ASYNC_READ | Fuse.INIT_BIG_WRITES | Fuse.INIT_DO_READDIRPLUS
+            | Fuse.INIT_READDIRPLUS_AUTO | Fuse.INIT_ASYNC_DIO | Fuse.INIT_PARALLEL_DIROPS
+            | Fuse.INIT_MAX_PAGES | Fuse.INIT_CACHE_SYMLINKS | Fuse.INIT_INIT_EXT;
+
+    private InitPolicy() {
+    }
+
+    /** The reply to {@code in}, or null when the kernel's major version is older than 7. */
+    public static InitOut reply(InitIn in, int extraFlags) {
+        if (in.major() < Fuse.KERNEL_VERSION) {
+            return null;
+        }
+        if (in.major() > Fuse.KERNEL_VERSION) {
+            // Tell the kernel our major; it answers with a new INIT at that version.
+            return new InitOut(Fuse.KERNEL_VERSION, Fuse.KERNEL_MINOR_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        }
+        int minor = Math.min(in.minor(), Fuse.KERNEL_MINOR_VERSION);
+        int flags = (WANTED | extraFlags) & in.flags();
+        return new InitOut(Fuse.KERNEL_VERSION, minor, in.maxReadahead(), flags, 64, 48, MAX_WRITE, 1,
+                MAX_PAGES, 0, 0);
+    }
+}

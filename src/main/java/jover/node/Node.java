@@ -1,0 +1,78 @@
+package jover.node;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One node id the kernel may hold. Its parent and name say where it sits in the merged tree;
+ * both change only under the table's lock (rename, unlink). A node stays in the table while the
+ * kernel holds lookups on it or while it has children in the table (so a child can always reach
+ * its parent's path).
+ *
+ * @param <T> what the layer above keeps per node
+ */
+public final class Node<T> {
+    private final long id;
+    private volatile Node<T> parent;
+    private volatile String name;
+    private volatile T payload;
+    long lookups;
+    Map<String, Node<T>> children;
+    boolean freed;
+
+    Node(long id, Node<T> parent, String name, T payload) {
+        this.id = id;
+        this.parent = parent;
+        this.name = name;
+        this.payload = payload;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    /** The parent node; null for the root. */
+    public Node<T> parent() {
+        return parent;
+    }
+
+    /** The name in the parent (raw string); "" for the root. */
+    public String name() {
+        return name;
+    }
+
+    public T payload() {
+        return payload;
+    }
+
+    public void setPayload(T payload) {
+        this.payload = payload;
+    }
+
+    void moveTo(Node<T> newParent, String newName) {
+        this.parent = newParent;
+        this.name = newName;
+    }
+
+    Map<String, Node<T>> childMap() {
+        if (children == null) {
+            children = new HashMap<>();
+        }
+        return children;
+    }
+
+    /** The path from the root, names joined by '/'; "" for the root. */
+    public String path() {
+        Node<T> p = parent;
+        if (p == null) {
+            return "";
+        }
+        String pp = p.path();
+        return pp.isEmpty() ? name : pp + "/" + name;
+    }
+
+    @Override
+    public String toString() {
+        return "Node(" + id + ", " + path() + ")";
+    }
+}

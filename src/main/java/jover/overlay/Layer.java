@@ -1,0 +1,16 @@
+package jover.overlay;
+
+import jover.sys.Fd;
+
+/**
+ * One layer of the stack: its root descriptor, its position (0 is topmost) and whether jover
+ * may write to it (only the upper).
+ *
+ * @param index    position in the stack, 0 = topmost
+ * @param root     descriptor of the layer's root directory, opened once at mount time
+ * @param path     the root's host path as a raw string, for messages only
+ * @param writable true for the upper layer
+ * @param dev      device number of the root's filesystem
+ */
+public record Layer(int index, Fd root, String path, boolean writable, long dev) {
+}

@@ -1,0 +1,83 @@
+package jover.overlay;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import jover.sys.DirEntry;
+import jover.sys.ErrnoException;
+import jover.sys.Fd;
+import jover.sys.Linux;
+import jover.sys.Stat;
+import jover.sys.Sys;
+
+/**
+ * Builds the entries of a merged directory: each layer's records, top-down; a name seen in an
+ * upper layer hides the same name below; whiteouts hide names below their own layer and are
+ * never listed, nor is any AUFS {@code .wh.} name.
+ */
+final class MergedListing {
+    /** One listed name with the st_ino that stat reports for it and its d_type. */
+    record Item(String name, long ino, int type) {
+    }
+
+    private final DirHandles handles;
+    private final Whiteouts whiteouts;
+    private final InodeNumbers inodes;
+
+    MergedListing(DirHandles handles, Whiteouts whiteouts, InodeNumbers inodes) {
+        this.handles = handles;
+        this.whiteouts = whiteouts;
+        this.inodes = inodes;
+    }
+
+    /** The merged entries of the directory at {@code path}, without "." and "..". */
+    List<Item> list(String path, int[] dirLayers) throws ErrnoException {
+        Map<String, Item> items = new LinkedHashMap<>();
+        Set<String> hidden = new HashSet<>();
+        for (int layer : dirLayers) {
+            Set<String> hiddenHere = new HashSet<>();
+            try (Fd dir = handles.openFresh(layer, path)) {
+                long dev = Sys.stat(dir).dev();
+                boolean xattrWhiteouts = whiteouts.marksXattrWhiteouts(dir);
+                for (DirEntry e : Sys.readDir(dir)) {
+                    String name = e.name();
+                    if (e.isDotOrDotDot()) {
+                        continue;
+                    }
+                    if (Whiteouts.isAufsName(name)) {
+                        if (!name.equals(Whiteouts.AUFS_OPAQUE)) {
+                            hiddenHere.add(name.substring(Whiteouts.AUFS_PREFIX.length()));
+                        }
+                        continue;
+                    }
+                    if (items.containsKey(name) || hidden.contains(name)) {
+                        continue;
+                    }
+                    int type = e.type();
+                    if (type == DirEntry.DT_UNKNOWN) {
+                        type = Linux.dtype(Sys.statAt(dir, name).mode());
+                    }
+                    if (type == DirEntry.DT_CHR && Sys.statAt(dir, name).isCharDevice00()) {
+                        hiddenHere.add(name);
+                        continue;
+                    }
+                    if (type == DirEntry.DT_REG && xattrWhiteouts && whiteouts.isXattrWhiteout(dir, name)) {
+                        hiddenHere.add(name);
+                        continue;
+                    }
+                    items.put(name, new Item(name, inodes.map(dev, e.ino()), type));
+                }
+            }
+            hidden.addAll(hiddenHere);
+        }
+        return new ArrayList<>(items.values());
+    }
+
+    /** The d_type of a file mode. */
+    static int dtype(Stat st) {
+        return Linux.dtype(st.mode());
+    }
+}
