@@ -398,7 +398,7 @@ public final class TreeSpec {
 
         /** Starts the next layer below those started so far (the first is the topmost). */
         public LayerBuilder layer() {
-            LayerBuilder l = new LayerBuilder();
+            LayerBuilder l = new LayerBuilder(this);
             layers.add(l);
             return l;
         }
@@ -414,8 +414,23 @@ public final class TreeSpec {
 
     /** Adds entries to one layer; missing parent directories are added as plain 0755 dirs. */
     public static final class LayerBuilder {
+        private final Builder owner;
         private Meta root = Meta.of(0755);
         private final Map<String, Entry> entries = new LinkedHashMap<>();
+
+        private LayerBuilder(Builder owner) {
+            this.owner = owner;
+        }
+
+        /** Starts the next layer down (fluent form of {@link Builder#layer()}). */
+        public LayerBuilder layer() {
+            return owner.layer();
+        }
+
+        /** Builds the whole spec (fluent form of {@link Builder#build()}). */
+        public TreeSpec build() {
+            return owner.build();
+        }
 
         public LayerBuilder root(Meta meta) {
             root = meta;
