@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import jover.sys.Errno;
 import jover.sys.ErrnoException;
 import jover.sys.Raw;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Layers full of symlinks that lead out of the layer (to /, .., ../.. at every depth, to a
@@ -118,12 +120,32 @@ class MaliciousLayerTest {
         l2.symlink("y", "../../..");
         l2.symlink("d3", "/");
         l1.file("d3/sub", "lower d3 over a bottom symlink\n");
+        // whiteouts and opaque dirs over links and dirs (exercise the whiteout forms)
+        l0.whiteout("wo");
+        l1.symlink("wo", sentinelAbs);
+        l0.whiteout("w2/wo-dir");
+        l1.file("w2/wo-dir/child", "hidden by a whiteout\n");
+        l1.symlink("w2/wo-link", "/");
+        l2.symlink("w2/wo-dir", sentinelAbs);
+        l0.opaqueDir("op");
+        l0.symlink("op/link", "../../..");
+        l1.symlink("op/sentinel", sentinelAbs);
+        l1.file("op/low", "hidden by an opaque dir\n");
+        l0.dir("op2");
+        l1.opaqueDir("op2");
+        l1.symlink("op2/up", "..");
+        l2.symlink("op2", sentinelAbs);
         return b.build();
     }
 
-    @ParameterizedTest(name = "upper={0}")
-    @ValueSource(booleans = {false, true})
-    void symlinksStayLinksAndNothingOutsideTheLayersShows(boolean withUpper) throws Exception {
+    static Stream<Arguments> cases() {
+        return Stream.of(WhiteoutForm.KERNEL, WhiteoutForm.AUFS, WhiteoutForm.XATTR)
+                .flatMap(f -> Stream.of(Arguments.of(f, false), Arguments.of(f, true)));
+    }
+
+    @ParameterizedTest(name = "{0} upper={1}")
+    @MethodSource("cases")
+    void symlinksStayLinksAndNothingOutsideTheLayersShows(WhiteoutForm form, boolean withUpper) throws Exception {
         Path dir = fx.newDir("malicious");
         Path sentinel = dir.resolve("sentinel");
         byte[] sentinelContent = writeSentinel(sentinel);
@@ -131,7 +153,7 @@ class MaliciousLayerTest {
         TreeSpec spec = spec(sentinel.toString());
 
         List<Path> kLowers = LayerWriter.write(spec, WhiteoutForm.KERNEL, dir.resolve("k-layers"));
-        List<Path> jLowers = LayerWriter.write(spec, WhiteoutForm.KERNEL, dir.resolve("layers"));
+        List<Path> jLowers = LayerWriter.write(spec, form, dir.resolve("layers"));
         Optional<Path> kUpper = Optional.empty();
         Optional<Path> kWork = Optional.empty();
         Optional<Path> jUpper = Optional.empty();
@@ -146,7 +168,7 @@ class MaliciousLayerTest {
         }
         fx.kernel(kLowers, kUpper, kWork, dir.resolve("k-mnt"), false);
         JoverMount jover = fx.jover(jLowers, jUpper, jWork, dir.resolve("mnt"), false);
-        Supplier<String> context = () -> "upper " + withUpper + "\n" + jover.output();
+        Supplier<String> context = () -> "form " + form + ", upper " + withUpper + "\n" + jover.output();
 
         TreeSnapshot expected = spec.expectedView();
         TreeSnapshot kernel = TreeSnapshot.of(dir.resolve("k-mnt"));

@@ -51,6 +51,8 @@ public final class HostCalls {
     public static final int SIGKILL = 9;
     public static final int SIGUSR1 = 10;
     public static final int SIGTERM = 15;
+    public static final int SIGCONT = 18;
+    public static final int SIGSTOP = 19;
 
     private static final C LIBC = LibraryLoader.create(C.class).failImmediately().load("c");
     private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
