@@ -306,7 +306,7 @@ public final class Sys {
     /** Writes a line to an inherited descriptor (the launcher's status pipe) and closes it. */
     public static void writeLineAndClose(int fd, String line) throws ErrnoException {
         ByteBuffer b = ByteBuffer.allocateDirect(line.length() + 1);
-        b.put(Raw.bytes(line)).put((byte) '\n');
+        b.put(0, Raw.bytes(line)).put(line.length(), (byte) '\n'); // absolute puts: jnr passes the address at the buffer's position
         try (Fd f = new Fd(fd)) {
             write(f, b, b.capacity());
         }
