@@ -233,6 +233,23 @@ class WorkerDispatchTest {
     }
 
     @Test
+    void forget_throwingRuntimeException_doesNotKillTheWorker() {
+        // FORGET has no reply to carry an EIO, but the worker must survive and serve the next request
+        FakeFs fs = new FakeFs() {
+            @Override
+            public void forget(long nodeid, long nlookup) {
+                throw new IllegalStateException("forget failed");
+            }
+        };
+        List<Wire.Reply> replies = new ServerHarness(fs).serve(
+                request(Opcode.FORGET, 1, 5, body().u64(1)),
+                request(Opcode.BATCH_FORGET, 2, 0, body().u32(1).u32(0).u64(5).u64(1)),
+                request(Opcode.STATFS, 3, 1));
+        assertEquals(1, replies.size(), replies::toString);
+        assertEquals(3, replies.get(0).unique());
+    }
+
+    @Test
     void interrupt_getsNoReply() {
         FakeFs fs = new FakeFs();
         List<Wire.Reply> replies = new ServerHarness(fs).serve(
