@@ -17,7 +17,10 @@ public final class Node<T> {
     private volatile String name;
     private volatile T payload;
     long lookups;
+    /** Children reachable by name; a replaced child leaves this map but stays in liveChildren. */
     Map<String, Node<T>> children;
+    /** Children not yet freed, named or replaced: each needs this node for its path. */
+    int liveChildren;
     boolean freed;
 
     Node(long id, Node<T> parent, String name, T payload) {
@@ -55,6 +58,7 @@ public final class Node<T> {
     }
 
     Map<String, Node<T>> childMap() {
+        // Created on first use: most nodes are files and never have children.
         if (children == null) {
             children = new HashMap<>();
         }

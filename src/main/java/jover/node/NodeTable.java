@@ -66,6 +66,7 @@ public final class NodeTable<T> {
             }
             node = new Node<>(nextId++, parent, name, fresh);
             node.lookups = 1;
+            parent.liveChildren++;
             children.put(name, node);
             byId.put(node.id(), node);
             return node;
@@ -106,13 +107,13 @@ public final class NodeTable<T> {
     }
 
     private void freeIfUnused(Node<T> node, List<Node<T>> freed) {
-        while (node != null && node != root && !node.freed && node.lookups == 0
-                && (node.children == null || node.children.isEmpty())) {
+        while (node != null && node != root && !node.freed && node.lookups == 0 && node.liveChildren == 0) {
             node.freed = true;
             byId.remove(node.id());
             freed.add(node);
             Node<T> parent = node.parent();
-            if (parent != null && parent.children != null && parent.children.get(node.name()) == node) {
+            parent.liveChildren--;
+            if (parent.children != null && parent.children.get(node.name()) == node) {
                 parent.children.remove(node.name());
             }
             node = parent;
