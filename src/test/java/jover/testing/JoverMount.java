@@ -126,10 +126,61 @@ public final class JoverMount implements AutoCloseable {
         return cmd;
     }
 
-    /** The test class path: surefire's real one when it hides it behind a manifest-only jar. */
-    public static String classPath() {
-        String surefire = System.getProperty("surefire.test.class.path");
-        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+    /**
+     * The class path for the daemon: the test's own (surefire's real one when it hides it behind a
+     * manifest-only jar), with its directories (target/classes, target/test-classes) copied once
+     * per test JVM to a private temp dir, so a concurrent rebuild of the shared target/ does not
+     * break daemons started later (ClassNotFoundException halfway through a run).
+     * -Djover.test.copyClasses=false uses the directories in place.
+     */
+    public static synchronized String classPath() {
+        if (classPath == null) {
+            String surefire = System.getProperty("surefire.test.class.path");
+            String cp = surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+            classPath = Boolean.parseBoolean(System.getProperty("jover.test.copyClasses", "true"))
+                    ? privateCopy(cp) : cp;
+        }
+        return classPath;
+    }
+
+    private static String classPath;
+
+    private static String privateCopy(String cp) {
+        try {
+            Path base = Files.createTempDirectory("jover-test-classpath-");
+            List<String> out = new ArrayList<>();
+            int i = 0;
+            for (String entry : cp.split(java.io.File.pathSeparator)) {
+                Path p = Path.of(entry);
+                if (entry.isEmpty() || !Files.isDirectory(p)) {
+                    out.add(entry);
+                    continue;
+                }
+                Path copy = base.resolve(Integer.toString(i++));
+                try (java.util.stream.Stream<Path> walk = Files.walk(p)) {
+                    for (Path src : (Iterable<Path>) walk::iterator) {
+                        Path dst = copy.resolve(p.relativize(src).toString());
+                        if (Files.isDirectory(src, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                            Files.createDirectories(dst);
+                        } else if (Files.isRegularFile(src, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                            Files.copy(src, dst);
+                        }
+                    }
+                }
+                out.add(copy.toString());
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    MountFixture.deleteTree(base);
+                } catch (ErrnoException | RuntimeException e) {
+                    // left in the temp dir
+                }
+            }, "jover-test-classpath-cleanup"));
+            return String.join(java.io.File.pathSeparator, out);
+        } catch (IOException e) {
+            System.err.println("jover tests: could not copy the class path, using it in place: " + e);
+            return cp;
+        }
     }
 
     /** Runs {@code jover.cli.Main args...} to completion (killed after {@code timeout}). */
