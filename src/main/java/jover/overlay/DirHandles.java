@@ -2,8 +2,11 @@ package jover.overlay;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import jover.sys.DirEntry;
 import jover.sys.ErrnoException;
 import jover.sys.Fd;
 import jover.sys.Linux;
@@ -22,6 +25,8 @@ final class DirHandles {
         private final AtomicInteger refs = new AtomicInteger(1);
         /** This directory's opaque xattr is "x": empty files with a whiteout xattr in it are whiteouts. */
         final boolean xattrWhiteouts;
+        /** Names hidden by AUFS {@code .wh.NAME} files here; read on first need (see {@link #aufsWhiteouts}). */
+        private volatile Set<String> aufsWhiteouts;
 
         Handle(Fd fd, boolean xattrWhiteouts) {
             this.fd = fd;
@@ -30,6 +35,31 @@ final class DirHandles {
 
         Fd fd() {
             return fd;
+        }
+
+        /**
+         * The names this directory hides with AUFS whiteout files. One pass over the directory
+         * replaces a statx of ".wh.NAME" per lookup. A snapshot: the write path must drop the
+         * handle of a directory whose AUFS whiteouts it changes.
+         */
+        Set<String> aufsWhiteouts() throws ErrnoException {
+            Set<String> names = aufsWhiteouts;
+            if (names == null) {
+                names = Set.of();
+                try (Fd scan = Sys.openAt(fd, ".", Linux.O_RDONLY | Linux.O_DIRECTORY, 0)) {
+                    for (DirEntry e : Sys.readDir(scan)) {
+                        String n = e.name();
+                        if (Whiteouts.isAufsName(n) && !n.equals(Whiteouts.AUFS_OPAQUE)) {
+                            if (names.isEmpty()) {
+                                names = new HashSet<>();
+                            }
+                            names.add(n.substring(Whiteouts.AUFS_PREFIX.length()));
+                        }
+                    }
+                }
+                aufsWhiteouts = names;
+            }
+            return names;
         }
 
         boolean retain() {

@@ -71,7 +71,7 @@ final class Whiteouts {
 
     /** Whether an AUFS whiteout for {@code name} stands in {@code parent}. */
     boolean hasAufsWhiteout(DirHandles.Handle parent, String name) throws ErrnoException {
-        return exists(parent.fd(), AUFS_PREFIX + name);
+        return parent.aufsWhiteouts().contains(name);
     }
 
     /** Whether the open directory is opaque in any form. */

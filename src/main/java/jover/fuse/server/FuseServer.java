@@ -76,7 +76,7 @@ public final class FuseServer {
 
     /** Whether INIT has been answered. */
     public boolean isInitialized() {
-        return initDone.getCount() == 0;
+        return negotiated != null;
     }
 
     void workerExited(ErrnoException error) {
@@ -85,8 +85,8 @@ public final class FuseServer {
             log("worker stopped: " + error.getMessage());
         }
         allExited.countDown();
-        if (initDone.getCount() > 0 && error != null) {
-            initDone.countDown();
+        if (negotiated == null) {
+            initDone.countDown(); // stopped before INIT: awaitInit returns null instead of hanging
         }
     }
 

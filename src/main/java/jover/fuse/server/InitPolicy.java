@@ -18,6 +18,9 @@ public final class InitPolicy {
             | Fuse.INIT_READDIRPLUS_AUTO | Fuse.INIT_ASYNC_DIO | Fuse.INIT_PARALLEL_DIROPS
             | Fuse.INIT_MAX_PAGES | Fuse.INIT_CACHE_SYMLINKS | Fuse.INIT_INIT_EXT;
 
+    /** Never negotiated, whatever a filesystem asks: see the class comment. */
+    static final int NEVER = Fuse.INIT_WRITEBACK_CACHE | Fuse.INIT_POSIX_LOCKS | Fuse.INIT_FLOCK_LOCKS;
+
     private InitPolicy() {
     }
 
@@ -31,7 +34,7 @@ public final class InitPolicy {
             return new InitOut(Fuse.KERNEL_VERSION, Fuse.KERNEL_MINOR_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
         int minor = Math.min(in.minor(), Fuse.KERNEL_MINOR_VERSION);
-        int flags = (WANTED | extraFlags) & in.flags();
+        int flags = (WANTED | extraFlags) & in.flags() & ~NEVER;
         return new InitOut(Fuse.KERNEL_VERSION, minor, in.maxReadahead(), flags, 64, 48, MAX_WRITE, 1,
                 MAX_PAGES, 0, 0);
     }

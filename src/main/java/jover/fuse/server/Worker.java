@@ -10,6 +10,7 @@ import jover.fuse.codec.Decoder;
 import jover.fuse.codec.Encoder;
 import jover.fuse.codec.EntryOut;
 import jover.fuse.codec.InHeader;
+import jover.fuse.codec.InitIn;
 import jover.fuse.codec.InitOut;
 import jover.sys.Errno;
 import jover.sys.ErrnoException;
@@ -76,18 +77,9 @@ final class Worker implements Runnable {
                     + "), nodeid: " + h.nodeid() + ", insize: " + n + ", pid: " + h.pid());
         }
         int end = Math.min(n, h.len());
-        switch (h.opcode()) {
-            case Opcode.FORGET:
-                fs.forget(h.nodeid(), in.getLong(BODY));
-                return;
-            case Opcode.BATCH_FORGET:
-                batchForget(end);
-                return;
-            case Opcode.INTERRUPT:
-                server.interrupts().interrupt(in.getLong(BODY));
-                return;
-            default:
-                break;
+        if (h.opcode() == Opcode.FORGET || h.opcode() == Opcode.BATCH_FORGET || h.opcode() == Opcode.INTERRUPT) {
+            noReply(h, end);
+            return;
         }
         InFlight.Token token = server.interrupts().begin(h.unique());
         try {
@@ -187,12 +179,34 @@ final class Worker implements Runnable {
     }
 
     private int init() throws ErrnoException {
-        InitOut reply = InitPolicy.reply(Decoder.initIn(in, BODY), fs.extraInitFlags());
+        InitIn kernel = Decoder.initIn(in, BODY);
+        InitOut reply = InitPolicy.reply(kernel, fs.extraInitFlags());
         if (reply == null) {
             throw new ErrnoException(Errno.EINVAL, "INIT", "kernel protocol too old");
         }
-        server.initialized(reply);
+        if (kernel.major() == Fuse.KERNEL_VERSION) {
+            server.initialized(reply); // a newer major is only told ours; its INIT comes again
+        }
         return Encoder.initOut(out, OUT_HEADER, reply) - OUT_HEADER;
+    }
+
+    /** The requests that get no reply; a failure is logged and serving goes on. */
+    private void noReply(InHeader h, int end) {
+        try {
+            switch (h.opcode()) {
+                case Opcode.FORGET:
+                    fs.forget(h.nodeid(), in.getLong(BODY));
+                    break;
+                case Opcode.BATCH_FORGET:
+                    batchForget(end);
+                    break;
+                default:
+                    server.interrupts().interrupt(in.getLong(BODY));
+                    break;
+            }
+        } catch (RuntimeException e) {
+            server.log("internal error in " + Opcode.name(h.opcode()) + ": " + e);
+        }
     }
 
     private void batchForget(int end) {
