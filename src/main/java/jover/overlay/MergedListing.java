@@ -41,7 +41,7 @@ final class MergedListing {
             Set<String> hiddenHere = new HashSet<>();
             try (Fd dir = handles.openFresh(layer, path)) {
                 long dev = Sys.stat(dir).dev();
-                boolean xattrWhiteouts = whiteouts.marksXattrWhiteouts(dir);
+                boolean xattrWhiteouts = whiteouts.marksXattrWhiteouts(layer, dir);
                 for (DirEntry e : Sys.readDir(dir)) {
                     String name = e.name();
                     if (e.isDotOrDotDot()) {

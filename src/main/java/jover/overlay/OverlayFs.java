@@ -55,7 +55,7 @@ public final class OverlayFs implements FuseFilesystem {
         this.timeout = timeoutSeconds;
         this.timeoutSec = (long) timeoutSeconds;
         this.timeoutNsec = (int) ((timeoutSeconds - timeoutSec) * 1e9);
-        this.whiteouts = new Whiteouts(userXattr);
+        this.whiteouts = new Whiteouts(userXattr, this.layers);
         this.handles = new DirHandles(this.layers, whiteouts, MAX_DIR_HANDLES);
         this.resolver = new Resolver(handles, whiteouts);
         long[] devs = this.layers.stream().mapToLong(Layer::dev).toArray();
