@@ -255,18 +255,19 @@ public final class OverlayFs implements FuseFilesystem {
 
     @Override
     public byte[] getxattr(Caller c, long nodeid, String name) throws ErrnoException {
-        if (whiteouts.isPrivateXattr(name)) {
+        if (name.startsWith(Whiteouts.FUSE_OVERLAYFS_PREFIX)) {
             throw new ErrnoException(Errno.ENODATA, "getxattr", name);
         }
+        String real = whiteouts.layerXattr(name);
         Node<Entry> n = node(nodeid);
         Entry e = n.payload();
         if (e.isDir()) {
             try (DirHandles.Handle dir = handles.acquire(e.layer(), n.path())) {
-                return Sys.fgetxattr(dir.fd(), name);
+                return Sys.fgetxattr(dir.fd(), real);
             }
         }
         try (DirHandles.Handle dir = handles.acquire(e.layer(), n.parent().path())) {
-            return Sys.getxattrAt(dir.fd(), n.name(), name);
+            return Sys.getxattrAt(dir.fd(), n.name(), real);
         }
     }
 
@@ -284,8 +285,14 @@ public final class OverlayFs implements FuseFilesystem {
                 names = Sys.listxattrAt(dir.fd(), n.name());
             }
         }
-        names.removeIf(whiteouts::isPrivateXattr);
-        return names;
+        List<String> shown = new ArrayList<>(names.size());
+        for (String real : names) {
+            String merged = whiteouts.mergedXattr(real);
+            if (merged != null) {
+                shown.add(merged);
+            }
+        }
+        return shown;
     }
 
     @Override

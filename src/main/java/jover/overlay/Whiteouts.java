@@ -44,9 +44,26 @@ final class Whiteouts {
         }
     }
 
-    /** Whether an xattr is overlay-private: never listed nor readable through the mount. */
-    boolean isPrivateXattr(String name) {
-        return name.startsWith(prefix) || name.startsWith(FUSE_OVERLAYFS_PREFIX);
+    /**
+     * The name under which a layer stores the xattr called {@code name} in the merged view.
+     * Overlay-private names are escaped as kernel overlayfs (6.7+) escapes them for nested
+     * overlays: {@code trusted.overlay.X} is kept as {@code trusted.overlay.overlay.X}, so jover's
+     * own metadata can never be read or set through the mount.
+     */
+    String layerXattr(String name) {
+        return name.startsWith(prefix) ? prefix + "overlay." + name.substring(prefix.length()) : name;
+    }
+
+    /**
+     * The name under which a layer's xattr {@code real} shows in the merged view, or null when
+     * it is overlay metadata (the overlay's own, or fuse-overlayfs's), never shown.
+     */
+    String mergedXattr(String real) {
+        if (real.startsWith(prefix)) {
+            String rest = real.substring(prefix.length());
+            return rest.startsWith("overlay.") ? prefix + rest.substring("overlay.".length()) : null;
+        }
+        return real.startsWith(FUSE_OVERLAYFS_PREFIX) ? null : real;
     }
 
     /** Whether a directory entry name is AUFS metadata, never shown. */
