@@ -37,13 +37,18 @@ public final class Daemon {
         String statusFd = config.foreground() ? null : System.getenv(STATUS_FD_ENV);
         String target = Raw.of(config.mountPoint());
         List<Layer> layers = new ArrayList<>();
+        Fd workdir = null;
         try {
             if (statusFd != null) {
                 Sys.setsid();
             }
             Sys.raiseOpenFileLimit();
+            Sys.umask(0); // modes are set explicitly; the caller's umask came applied by the kernel
             layers = openLayers(config);
-            OverlayFs fs = new OverlayFs(layers, config.mountsReadOnly(), config.userXattr(), config.timeoutSeconds());
+            workdir = config.workDir().isPresent()
+                    ? Sys.open(Raw.of(config.workDir().get()), Linux.O_RDONLY | Linux.O_DIRECTORY) : null;
+            OverlayFs fs = new OverlayFs(layers, workdir, config.mountsReadOnly(), config.userXattr(),
+                    config.timeoutSeconds());
             FuseServer server = new FuseServer(fs, config.threads(), config.debug(), err);
             FuseMount.mount(spec(config, target), server);
             Unmounter unmounter = new Unmounter(target);
@@ -68,6 +73,9 @@ public final class Daemon {
         } finally {
             for (Layer l : layers) {
                 l.root().close();
+            }
+            if (workdir != null) {
+                workdir.close();
             }
         }
     }

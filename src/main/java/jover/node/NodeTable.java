@@ -40,6 +40,13 @@ public final class NodeTable<T> {
         return byId.get(id);
     }
 
+    /** The node {@code name} in {@code parent} currently has, or null; counts nothing. */
+    public Node<T> child(Node<T> parent, String name) {
+        synchronized (lock) {
+            return parent.children == null ? null : parent.children.get(name);
+        }
+    }
+
     /** Live nodes, the root included. */
     public int size() {
         return byId.size();
@@ -71,6 +78,59 @@ public final class NodeTable<T> {
             byId.put(node.id(), node);
             return node;
         }
+    }
+
+    /**
+     * The name of {@code node} was removed (unlink, rmdir): a later lookup of the name makes a
+     * new node. The node itself lives on under its id until forgotten.
+     */
+    public void detach(Node<T> node) {
+        synchronized (lock) {
+            unname(node);
+        }
+    }
+
+    /**
+     * {@code node} was renamed to {@code newName} in {@code newParent}; whatever node had that
+     * name loses it. With {@code exchange}, that node takes {@code node}'s old place instead.
+     */
+    public void move(Node<T> node, Node<T> newParent, String newName, boolean exchange) {
+        List<Node<T>> freed = new ArrayList<>(1);
+        synchronized (lock) {
+            Node<T> oldParent = node.parent();
+            String oldName = node.name();
+            Node<T> other = newParent.childMap().get(newName);
+            unname(node);
+            if (other != null) {
+                unname(other);
+            }
+            place(node, newParent, newName);
+            if (other != null && exchange) {
+                place(other, oldParent, oldName);
+            }
+            freeIfUnused(oldParent, freed);
+        }
+        for (Node<T> f : freed) {
+            onFree.accept(f);
+        }
+    }
+
+    private void unname(Node<T> node) {
+        Node<T> parent = node.parent();
+        if (parent != null && parent.children != null && parent.children.get(node.name()) == node) {
+            parent.children.remove(node.name());
+        }
+    }
+
+    /** Moves {@code node} under {@code parent} as {@code name}, keeping both parents' live-child counts. */
+    private void place(Node<T> node, Node<T> parent, String name) {
+        Node<T> old = node.parent();
+        if (old != parent) {
+            old.liveChildren--;
+            parent.liveChildren++;
+        }
+        node.moveTo(parent, name);
+        parent.childMap().put(name, node);
     }
 
     /** Adds one lookup to a node already handed out (e.g. the same node returned again). */

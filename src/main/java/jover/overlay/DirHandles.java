@@ -142,6 +142,15 @@ final class DirHandles {
         }
     }
 
+    /**
+     * Drops the cached descriptors of {@code path} and everything below it in {@code layer}:
+     * after a directory there was renamed or removed, a path names something else.
+     */
+    void invalidateTree(int layer, String path) {
+        String below = path + "/";
+        cache.asMap().keySet().removeIf(k -> k.layer() == layer && (k.path().equals(path) || k.path().startsWith(below)));
+    }
+
     /** Forgets every cached directory (used at shutdown). */
     void clear() {
         cache.invalidateAll();

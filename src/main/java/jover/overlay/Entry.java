@@ -10,8 +10,16 @@ import jover.sys.Stat;
  * @param stat      the topmost real file's attributes
  * @param layer     the layer it was found in
  * @param dirLayers for a directory, the merging layers; null otherwise
+ * @param idDev     device of the file whose inode number is reported: the copy-up origin for an
+ *                  upper file that has one, else the topmost real file
+ * @param idIno     that file's inode number
  */
-record Entry(Stat stat, int layer, int[] dirLayers) {
+record Entry(Stat stat, int layer, int[] dirLayers, long idDev, long idIno) {
+
+    /** An entry whose identity is its own real file. */
+    static Entry of(Stat stat, int layer, int[] dirLayers) {
+        return new Entry(stat, layer, dirLayers, stat.dev(), stat.ino());
+    }
 
     boolean isDir() {
         return dirLayers != null;
@@ -22,9 +30,13 @@ record Entry(Stat stat, int layer, int[] dirLayers) {
         return dirLayers != null && dirLayers.length > 1;
     }
 
-    /** Whether two entries denote the same merged object (same real file on top, same kind). */
+    /** The same entry with fresh attributes of the same real file. */
+    Entry withStat(Stat fresh) {
+        return new Entry(fresh, layer, dirLayers, idDev, idIno);
+    }
+
+    /** Whether two entries denote the same merged object: same identity, same kind. */
     boolean sameObject(Entry other) {
-        return layer == other.layer && stat.ino() == other.stat.ino() && stat.dev() == other.stat.dev()
-                && isDir() == other.isDir();
+        return idIno == other.idIno && idDev == other.idDev && isDir() == other.isDir();
     }
 }

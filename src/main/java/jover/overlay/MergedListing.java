@@ -23,14 +23,18 @@ final class MergedListing {
     record Item(String name, long ino, int type) {
     }
 
+    private final List<Layer> layers;
     private final DirHandles handles;
     private final Whiteouts whiteouts;
     private final InodeNumbers inodes;
+    private final Origins origins;
 
-    MergedListing(DirHandles handles, Whiteouts whiteouts, InodeNumbers inodes) {
+    MergedListing(List<Layer> layers, DirHandles handles, Whiteouts whiteouts, InodeNumbers inodes, Origins origins) {
+        this.layers = layers;
         this.handles = handles;
         this.whiteouts = whiteouts;
         this.inodes = inodes;
+        this.origins = origins;
     }
 
     /** The merged entries of the directory at {@code path}, without "." and "..". */
@@ -42,6 +46,9 @@ final class MergedListing {
             try (Fd dir = handles.openFresh(layer, path)) {
                 long dev = Sys.stat(dir).dev();
                 boolean xattrWhiteouts = whiteouts.marksXattrWhiteouts(layer, dir);
+                // Upper entries may report their copy-up origin's inode number (as stat does):
+                // in a merged directory, or in an upper one marked impure.
+                boolean origins = layers.get(layer).writable() && (dirLayers.length > 1 || this.origins.isImpure(dir));
                 for (DirEntry e : Sys.readDir(dir)) {
                     String name = e.name();
                     if (e.isDotOrDotDot()) {
@@ -68,7 +75,9 @@ final class MergedListing {
                         hiddenHere.add(name);
                         continue;
                     }
-                    items.put(name, new Item(name, inodes.map(dev, e.ino()), type));
+                    long[] origin = origins ? this.origins.originOf(dir, name) : null;
+                    long ino = origin != null ? inodes.map(origin[0], origin[1]) : inodes.map(dev, e.ino());
+                    items.put(name, new Item(name, ino, type));
                 }
             }
             hidden.addAll(hiddenHere);

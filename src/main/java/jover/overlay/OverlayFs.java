@@ -22,8 +22,9 @@ import jover.sys.StatFs;
 import jover.sys.Sys;
 
 /**
- * The request handlers of the merged tree. Read-only for now: every changing request answers
- * EROFS (see {@link FuseFilesystem#changeRefused}).
+ * The request handlers of the merged tree: lookups, attributes, directories and xattrs here;
+ * open files in {@link OpenFiles}; changes in {@link Writes} and {@link CopyUp}. Without an
+ * upper layer (or with -o ro) every change answers EROFS.
  */
 public final class OverlayFs implements FuseFilesystem {
     /** Directory descriptors kept open at most; the process may have 20,000 in all. */
@@ -37,10 +38,15 @@ public final class OverlayFs implements FuseFilesystem {
     private final Whiteouts whiteouts;
     private final DirHandles handles;
     private final Resolver resolver;
+    private final Origins origins;
     private final MergedListing listing;
     private final InodeNumbers inodes;
     private final NodeTable<Entry> nodes;
-    private final HandleTable<Fd> files = new HandleTable<>();
+    private final OpenFiles files;
+    private final Layer upper;
+    private final WorkDir work;
+    private final CopyUp copyUp;
+    private final Writes writes;
     private final HandleTable<OpenDir> dirs = new HandleTable<>();
 
     /** An open directory: its listing, built on the first READDIR from offset 0. */
@@ -48,30 +54,59 @@ public final class OverlayFs implements FuseFilesystem {
         volatile List<MergedListing.Item> items;
     }
 
-    public OverlayFs(List<Layer> layers, boolean readOnly, boolean userXattr, double timeoutSeconds)
+    /**
+     * @param layers  the stack, topmost first; a writable layer can only be the first (the upper)
+     * @param workdir the open work directory, present exactly when there is an upper
+     */
+    public OverlayFs(List<Layer> layers, Fd workdir, boolean readOnly, boolean userXattr, double timeoutSeconds)
             throws ErrnoException {
         this.layers = List.copyOf(layers);
-        this.readOnly = readOnly;
+        this.upper = this.layers.get(0).writable() ? this.layers.get(0) : null;
+        this.readOnly = readOnly || upper == null;
         this.timeout = timeoutSeconds;
         this.timeoutSec = (long) timeoutSeconds;
         this.timeoutNsec = (int) ((timeoutSeconds - timeoutSec) * 1e9);
         this.whiteouts = new Whiteouts(userXattr, this.layers);
         this.handles = new DirHandles(this.layers, whiteouts, MAX_DIR_HANDLES);
-        this.resolver = new Resolver(handles, whiteouts);
+        this.origins = new Origins(this.layers, whiteouts.xattrPrefix());
+        this.resolver = new Resolver(this.layers, handles, whiteouts, origins);
         long[] devs = this.layers.stream().mapToLong(Layer::dev).toArray();
         this.inodes = new InodeNumbers(devs);
-        this.listing = new MergedListing(handles, whiteouts, inodes);
+        this.listing = new MergedListing(this.layers, handles, whiteouts, inodes, origins);
         int[] all = new int[this.layers.size()];
         for (int i = 0; i < all.length; i++) {
             all[i] = i;
         }
         Stat rootStat = Sys.stat(this.layers.get(0).root());
-        this.nodes = new NodeTable<>(new Entry(rootStat, 0, all), n -> { });
+        this.nodes = new NodeTable<>(Entry.of(rootStat, 0, all), n -> { });
+        this.files = new OpenFiles(this.layers);
+        if (upper != null) {
+            this.work = WorkDir.open(workdir);
+            this.copyUp = new CopyUp(handles, whiteouts, origins, work);
+            this.writes = new Writes(nodes, handles, resolver, listing, copyUp, work, whiteouts);
+        } else {
+            this.work = null;
+            this.copyUp = null;
+            this.writes = null;
+        }
     }
 
     /** One line of counters, for SIGUSR1 and tests. */
     public String stats() {
         return "nodes=" + nodes.size() + " handles=" + (files.size() + dirs.size()) + " dirhandles=" + handles.size();
+    }
+
+    @Override
+    public int changeRefused() {
+        return Errno.EROFS;
+    }
+
+    /** The change handlers, or EROFS on a read-only mount. */
+    private Writes writes(String op) throws ErrnoException {
+        if (readOnly) {
+            throw new ErrnoException(Errno.EROFS, op, "");
+        }
+        return writes;
     }
 
     @Override
@@ -89,7 +124,7 @@ public final class OverlayFs implements FuseFilesystem {
 
     private Attr attr(Entry e, Stat st) {
         int nlink = e.isMerged() ? 1 : st.nlink();
-        return new Attr(inodes.map(st.dev(), st.ino()), st.size(), st.blocks(),
+        return new Attr(inodes.map(e.idDev(), e.idIno()), st.size(), st.blocks(),
                 st.atimeSec(), st.mtimeSec(), st.ctimeSec(), st.atimeNsec(), st.mtimeNsec(), st.ctimeNsec(),
                 st.mode(), nlink, st.uid(), st.gid(), st.rdevEncoded(), st.blksize(), 0);
     }
@@ -115,6 +150,20 @@ public final class OverlayFs implements FuseFilesystem {
         }
         Node<Entry> child = nodes.lookup(parent, name, fresh, (old, f) -> old.sameObject(f) ? f : null);
         return entryOut(child.id(), attr(fresh, fresh.stat()));
+    }
+
+    /** Counts one lookup of a just-made object and answers with it. */
+    private EntryOut made(Node<Entry> parent, String name, Entry e) {
+        Node<Entry> child = nodes.lookup(parent, name, e, (old, f) -> null);
+        return entryOut(child.id(), attr(e, e.stat()));
+    }
+
+    private Node<Entry> dir(long id) throws ErrnoException {
+        Node<Entry> n = node(id);
+        if (!n.payload().isDir()) {
+            throw new ErrnoException(Errno.ENOTDIR, "node", n.path());
+        }
+        return n;
     }
 
     @Override
@@ -149,41 +198,64 @@ public final class OverlayFs implements FuseFilesystem {
     @Override
     public OpenReply open(Caller c, long nodeid, int flags) throws ErrnoException {
         Node<Entry> n = node(nodeid);
-        Entry e = n.payload();
-        if ((flags & Linux.O_ACCMODE) != Linux.O_RDONLY || (flags & Linux.O_TRUNC) != 0) {
-            throw new ErrnoException(Errno.EROFS, "open", n.path());
-        }
-        if (e.isDir()) {
+        if (n.payload().isDir()) {
             throw new ErrnoException(Errno.EISDIR, "open", n.path());
         }
-        Fd fd = Sys.openBeneath(layers.get(e.layer()).root(), n.path(), Linux.O_RDONLY | Linux.O_NOFOLLOW);
-        // Lower files never change while mounted, so the kernel may keep their cached pages.
-        return new OpenReply(files.add(fd), Fuse.FOPEN_KEEP_CACHE, 0);
+        if (OpenFiles.wantsWrite(flags)) {
+            writes("open");
+            copyUp.ensure(n);
+        }
+        // The kernel may keep cached pages across opens: every change goes through this mount.
+        return new OpenReply(files.open(n, flags), Fuse.FOPEN_KEEP_CACHE, 0);
     }
 
     @Override
     public int read(Caller c, long nodeid, long fh, long offset, int size, ByteBuffer dst) throws ErrnoException {
-        Fd fd = files.get(fh);
-        if (fd == null) {
-            throw new ErrnoException(Errno.EBADF, "read", "fh " + fh);
-        }
-        int total = 0;
-        while (total < size) {
-            dst.limit(size).position(total);
-            int n = Sys.pread(fd, dst.slice(), size - total, offset + total);
-            if (n == 0) {
-                break;
-            }
-            total += n;
-        }
-        return total;
+        return files.read(fh, offset, size, dst);
+    }
+
+    @Override
+    public int write(Caller c, long nodeid, long fh, long offset, ByteBuffer data, int size) throws ErrnoException {
+        return files.write(fh, offset, data, size);
     }
 
     @Override
     public void release(long nodeid, long fh) {
-        Fd fd = files.remove(fh);
-        if (fd != null) {
-            fd.close();
+        files.release(fh);
+    }
+
+    @Override
+    public void fsync(Caller c, long nodeid, long fh, boolean datasync) throws ErrnoException {
+        Sys.fsync(files.get(fh).fd, datasync);
+    }
+
+    @Override
+    public void fallocate(Caller c, long nodeid, long fh, long offset, long length, int mode) throws ErrnoException {
+        Sys.fallocate(files.get(fh).fd, mode, offset, length);
+    }
+
+    @Override
+    public long lseek(Caller c, long nodeid, long fh, long offset, int whence) throws ErrnoException {
+        return Sys.lseek(files.get(fh).fd, offset, whence);
+    }
+
+    @Override
+    public long copyFileRange(Caller c, long nodeIn, long fhIn, long offIn, long nodeOut, long fhOut, long offOut,
+                              long len, int flags) throws ErrnoException {
+        if (flags != 0) {
+            throw new ErrnoException(Errno.EINVAL, "copy_file_range", "flags");
+        }
+        OpenFiles.OpenFile out = files.get(fhOut);
+        if (!out.writable) {
+            throw new ErrnoException(Errno.EBADF, "copy_file_range", "read-only output");
+        }
+        return Sys.copyFileRange(files.get(fhIn).fd, offIn, out.fd, offOut, len);
+    }
+
+    @Override
+    public void syncfs(Caller c, long nodeid) throws ErrnoException {
+        if (upper != null) {
+            Sys.syncfs(upper.root());
         }
     }
 
@@ -235,10 +307,10 @@ public final class OverlayFs implements FuseFilesystem {
     private List<MergedListing.Item> withDots(Node<Entry> n, List<MergedListing.Item> entries) throws ErrnoException {
         List<MergedListing.Item> all = new ArrayList<>(entries.size() + 2);
         Entry e = n.payload();
-        all.add(new MergedListing.Item(".", inodes.map(e.stat().dev(), e.stat().ino()), Linux.S_IFDIR >>> 12));
+        all.add(new MergedListing.Item(".", inodes.map(e.idDev(), e.idIno()), Linux.S_IFDIR >>> 12));
         Node<Entry> p = n.parent() != null ? n.parent() : n;
         Entry pe = p.payload();
-        all.add(new MergedListing.Item("..", inodes.map(pe.stat().dev(), pe.stat().ino()), Linux.S_IFDIR >>> 12));
+        all.add(new MergedListing.Item("..", inodes.map(pe.idDev(), pe.idIno()), Linux.S_IFDIR >>> 12));
         all.addAll(entries);
         return all;
     }
@@ -303,8 +375,146 @@ public final class OverlayFs implements FuseFilesystem {
         }
     }
 
+    // ---- changes ----
+
+    @Override
+    public EntryOut mknod(Caller c, long parent, String name, int mode, int rdev, int umask) throws ErrnoException {
+        Node<Entry> p = dir(parent);
+        long dev = Stat.makedev((rdev >>> 8) & 0xfff, (rdev & 0xff) | ((rdev >>> 12) & 0xfff00));
+        Entry e = writes("mknod").create(c, p, name, false, mode,
+                (w, tmp) -> Sys.mknodAt(w, tmp, (mode & Linux.S_IFMT) | 0600, dev));
+        return made(p, name, e);
+    }
+
+    @Override
+    public EntryOut mkdir(Caller c, long parent, String name, int mode, int umask) throws ErrnoException {
+        Node<Entry> p = dir(parent);
+        Entry e = writes("mkdir").create(c, p, name, true, mode, (w, tmp) -> Sys.mkdirAt(w, tmp, 0700));
+        return made(p, name, e);
+    }
+
+    @Override
+    public EntryOut symlink(Caller c, long parent, String name, String target) throws ErrnoException {
+        Node<Entry> p = dir(parent);
+        Entry e = writes("symlink").create(c, p, name, false, -1, (w, tmp) -> Sys.symlinkAt(target, w, tmp));
+        return made(p, name, e);
+    }
+
+    @Override
+    public EntryOut link(Caller c, long nodeid, long newParent, String newName) throws ErrnoException {
+        Node<Entry> p = dir(newParent);
+        Entry e = writes("link").link(node(nodeid), p, newName);
+        return made(p, newName, e);
+    }
+
+    @Override
+    public void unlink(Caller c, long parent, String name) throws ErrnoException {
+        writes("unlink").unlink(dir(parent), name);
+    }
+
+    @Override
+    public void rmdir(Caller c, long parent, String name) throws ErrnoException {
+        writes("rmdir").rmdir(dir(parent), name);
+    }
+
+    @Override
+    public void rename(Caller c, long parent, String name, long newParent, String newName, int flags)
+            throws ErrnoException {
+        writes("rename").rename(dir(parent), name, dir(newParent), newName, flags);
+    }
+
+    @Override
+    public Created create(Caller c, long parent, String name, int flags, int mode, int umask) throws ErrnoException {
+        Node<Entry> p = dir(parent);
+        Fd[] opened = new Fd[1];
+        int access = flags & Linux.O_ACCMODE;
+        Entry e;
+        try {
+            e = writes("create").create(c, p, name, false, mode, (w, tmp) -> opened[0] =
+                    Sys.openAt(w, tmp, access | Linux.O_CREAT | Linux.O_EXCL | Linux.O_NOFOLLOW, 0600));
+        } catch (ErrnoException | RuntimeException ex) {
+            if (opened[0] != null) {
+                opened[0].close();
+            }
+            throw ex;
+        }
+        EntryOut out = made(p, name, e);
+        long fh = files.add(nodes.get(out.nodeid()), opened[0], access != Linux.O_RDONLY);
+        return new Created(out, new OpenReply(fh, Fuse.FOPEN_KEEP_CACHE, 0));
+    }
+
+    @Override
+    public Attr setattr(Caller c, long nodeid, SetAttr a) throws ErrnoException {
+        Node<Entry> n = node(nodeid);
+        Writes w = writes("setattr");
+        int v = a.valid();
+        String name = Writes.nameIn(n);
+        try (DirHandles.Handle up = w.upperParentOf(n)) {
+            if ((v & Fuse.FATTR_SIZE) != 0) {
+                OpenFiles.OpenFile f = (v & Fuse.FATTR_FH) != 0 ? files.get(a.fh()) : null;
+                if (f != null && f.writable) {
+                    Sys.ftruncate(f.fd, a.size());
+                } else {
+                    try (Fd fd = Sys.openAt(up.fd(), name, Linux.O_WRONLY | Linux.O_NOFOLLOW, 0)) {
+                        Sys.ftruncate(fd, a.size());
+                    }
+                }
+            }
+            if ((v & (Fuse.FATTR_UID | Fuse.FATTR_GID)) != 0) {
+                Sys.chownAt(up.fd(), name, (v & Fuse.FATTR_UID) != 0 ? a.uid() : -1,
+                        (v & Fuse.FATTR_GID) != 0 ? a.gid() : -1);
+            }
+            if ((v & Fuse.FATTR_MODE) != 0) {
+                Sys.chmodAt(up.fd(), name, a.mode() & 07777);
+            }
+            if ((v & (Fuse.FATTR_ATIME | Fuse.FATTR_MTIME)) != 0) {
+                Sys.utimensAt(up.fd(), name,
+                        a.atime(), time(v, Fuse.FATTR_ATIME, Fuse.FATTR_ATIME_NOW, a.atimensec()),
+                        a.mtime(), time(v, Fuse.FATTR_MTIME, Fuse.FATTR_MTIME_NOW, a.mtimensec()));
+            }
+            return attr(n.payload(), w.refresh(n, up.fd()));
+        }
+    }
+
+    /** The nanoseconds utimensat takes for one time: the value, UTIME_NOW, or UTIME_OMIT when not set. */
+    private static long time(int valid, int set, int now, int nsec) {
+        if ((valid & set) == 0) {
+            return Sys.UTIME_OMIT;
+        }
+        return (valid & now) != 0 ? Sys.UTIME_NOW : nsec;
+    }
+
+    @Override
+    public void setxattr(Caller c, long nodeid, String name, byte[] value, int flags) throws ErrnoException {
+        changeXattr(nodeid, name, value, flags);
+    }
+
+    @Override
+    public void removexattr(Caller c, long nodeid, String name) throws ErrnoException {
+        changeXattr(nodeid, name, null, 0);
+    }
+
+    /** Sets ({@code value} given) or removes an xattr on the node's upper copy. */
+    private void changeXattr(long nodeid, String name, byte[] value, int flags) throws ErrnoException {
+        if (name.startsWith(Whiteouts.FUSE_OVERLAYFS_PREFIX)) {
+            throw new ErrnoException(Errno.EOPNOTSUPP, "setxattr", name); // fuse-overlayfs's metadata, read as ours
+        }
+        Node<Entry> n = node(nodeid);
+        String real = whiteouts.layerXattr(name);
+        try (DirHandles.Handle up = writes(value != null ? "setxattr" : "removexattr").upperParentOf(n)) {
+            if (value != null) {
+                Sys.setxattrAt(up.fd(), Writes.nameIn(n), real, value, flags);
+            } else {
+                Sys.removexattrAt(up.fd(), Writes.nameIn(n), real);
+            }
+        }
+    }
+
     /** Closes every cached descriptor (at shutdown). */
     public void close() {
         handles.clear();
+        if (work != null) {
+            work.close();
+        }
     }
 }

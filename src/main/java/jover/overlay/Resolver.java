@@ -1,6 +1,7 @@
 package jover.overlay;
 
 import java.util.Arrays;
+import java.util.List;
 import jover.sys.Errno;
 import jover.sys.ErrnoException;
 import jover.sys.Stat;
@@ -12,12 +13,16 @@ import jover.sys.Sys;
  * same name below until an opaque one, a non-directory or a whiteout is met.
  */
 final class Resolver {
+    private final List<Layer> layers;
     private final DirHandles handles;
     private final Whiteouts whiteouts;
+    private final Origins origins;
 
-    Resolver(DirHandles handles, Whiteouts whiteouts) {
+    Resolver(List<Layer> layers, DirHandles handles, Whiteouts whiteouts, Origins origins) {
+        this.layers = layers;
         this.handles = handles;
         this.whiteouts = whiteouts;
+        this.origins = origins;
     }
 
     static String childPath(String parentPath, String name) {
@@ -70,7 +75,39 @@ final class Resolver {
         if (top == null) {
             throw new ErrnoException(Errno.ENOENT, "lookup", name);
         }
-        return new Entry(top, topLayer, top.isDir() ? Arrays.copyOf(dirs, ndirs) : null);
+        Entry e = Entry.of(top, topLayer, top.isDir() ? Arrays.copyOf(dirs, ndirs) : null);
+        return layers.get(topLayer).writable() ? withIdentity(parentPath, name, e) : e;
+    }
+
+    /** An upper entry with the identity of its copy-up origin, when it has one. */
+    Entry withIdentity(String parentPath, String name, Entry e) throws ErrnoException {
+        try (DirHandles.Handle parent = handles.acquire(e.layer(), parentPath)) {
+            return origins.withIdentity(e, parent.fd(), name);
+        }
+    }
+
+    /**
+     * Whether {@code name} is visible in the lower layers of a directory (its upper layer left
+     * out): deleting or replacing it in the upper then needs a whiteout, and a directory moved
+     * there must be opaque.
+     */
+    boolean visibleBelowUpper(String parentPath, int[] parentLayers, String name) throws ErrnoException {
+        int from = 0;
+        while (from < parentLayers.length && layers.get(parentLayers[from]).writable()) {
+            from++;
+        }
+        if (from == parentLayers.length) {
+            return false;
+        }
+        try {
+            lookup(parentPath, Arrays.copyOfRange(parentLayers, from, parentLayers.length), name);
+            return true;
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     private boolean isOpaque(int layer, String path) throws ErrnoException {

@@ -44,6 +44,11 @@ final class Whiteouts {
         }
     }
 
+    /** "trusted.overlay." or, in userxattr mode, "user.overlay.". */
+    String xattrPrefix() {
+        return prefix;
+    }
+
     /**
      * The name under which a layer stores the xattr called {@code name} in the merged view.
      * Overlay-private names are escaped as kernel overlayfs (6.7+) escapes them for nested

@@ -56,6 +56,46 @@ public interface LibC {
 
     @SaveError int symlinkat(@In byte[] target, int dirfd, @In byte[] path);
 
+    @SaveError int linkat(int olddirfd, @In byte[] oldpath, int newdirfd, @In byte[] newpath, int flags);
+
+    @SaveError int unlinkat(int dirfd, @In byte[] path, int flags);
+
+    @SaveError int renameat2(int olddirfd, @In byte[] oldpath, int newdirfd, @In byte[] newpath, int flags);
+
+    @SaveError int fchownat(int dirfd, @In byte[] path, int uid, int gid, int flags);
+
+    @SaveError int fchmod(int fd, int mode);
+
+    @SaveError int utimensat(int dirfd, @In byte[] path, @In long[] times, int flags);
+
+    @SaveError int ftruncate(int fd, long length);
+
+    @SaveError int fallocate(int fd, int mode, long offset, long len);
+
+    @SaveError long pwrite(int fd, ByteBuffer buf, long count, long offset);
+
+    @SaveError int fsync(int fd);
+
+    @SaveError int fdatasync(int fd);
+
+    @SaveError int syncfs(int fd);
+
+    @SaveError long lseek(int fd, long offset, int whence);
+
+    @SaveError long copy_file_range(int fdIn, long[] offIn, int fdOut, long[] offOut, long len, int flags);
+
+    @SaveError long sendfile(int outFd, int inFd, long[] offset, long count);
+
+    @SaveError int fsetxattr(int fd, @In byte[] name, @In byte[] value, long size, int flags);
+
+    @SaveError int fremovexattr(int fd, @In byte[] name);
+
+    @SaveError long syscall(long number, int a1, @In byte[] a2, byte[] a3, @Out int[] a4, int a5);
+
+    @SaveError long syscall(long number, int a1, @In byte[] a2, int a3);
+
+    @SaveError long syscall(long number, int a1, @In byte[] a2, int a3, int a4);
+
     @SaveError int mount(@In byte[] source, @In byte[] target, @In byte[] type, long flags, @In byte[] data);
 
     @SaveError int umount2(@In byte[] target, int flags);

@@ -53,6 +53,15 @@ public final class Linux {
     public static final int MNT_DETACH = 0x2;
     public static final int UMOUNT_NOFOLLOW = 0x8;
 
+    public static final int RENAME_NOREPLACE = 1;
+    public static final int RENAME_EXCHANGE = 2;
+    public static final int RENAME_WHITEOUT = 4;
+
+    public static final int O_TMPFILE = 020200000;
+
+    public static final int S_ISUID = 04000;
+    public static final int S_ISGID = 02000;
+
     public static final int XATTR_CREATE = 1;
     public static final int XATTR_REPLACE = 2;
 

@@ -257,6 +257,161 @@ public final class Sys {
         check(C.mknodat(Linux.AT_FDCWD, Raw.cString(path), mode, Stat.makedev(major, minor)), "mknod", path);
     }
 
+    // ---- changing files (fd-relative: the caller passes a layer directory and one name) ----
+
+    private static final long SYS_NAME_TO_HANDLE_AT = 303;
+    private static final long SYS_OPEN_BY_HANDLE_AT = 304;
+    private static final long SYS_FCHMODAT2 = 452;
+    private static final long FICLONE = 0x40049409L;
+    public static final long UTIME_NOW = (1L << 30) - 1;
+    public static final long UTIME_OMIT = (1L << 30) - 2;
+
+    public static void mkdirAt(Fd dir, String name, int mode) throws ErrnoException {
+        check(C.mkdirat(dir.get(), Raw.cString(name), mode), "mkdirat", name);
+    }
+
+    /** mknodat; {@code mode} includes the file type; {@code rdev} in glibc's makedev form. */
+    public static void mknodAt(Fd dir, String name, int mode, long rdev) throws ErrnoException {
+        check(C.mknodat(dir.get(), Raw.cString(name), mode, rdev), "mknodat", name);
+    }
+
+    public static void symlinkAt(String target, Fd dir, String name) throws ErrnoException {
+        check(C.symlinkat(Raw.cString(target), dir.get(), Raw.cString(name)), "symlinkat", name);
+    }
+
+    /** linkat without following a symlink as the source. */
+    public static void linkAt(Fd oldDir, String oldName, Fd newDir, String newName) throws ErrnoException {
+        check(C.linkat(oldDir.get(), Raw.cString(oldName), newDir.get(), Raw.cString(newName), 0), "linkat",
+                newName);
+    }
+
+    /** linkat of an open file (O_TMPFILE) into a directory, through AT_EMPTY_PATH. */
+    public static void linkFd(Fd file, Fd newDir, String newName) throws ErrnoException {
+        check(C.linkat(file.get(), new byte[] {0}, newDir.get(), Raw.cString(newName), Linux.AT_EMPTY_PATH),
+                "linkat", newName);
+    }
+
+    public static void unlinkAt(Fd dir, String name, int flags) throws ErrnoException {
+        check(C.unlinkat(dir.get(), Raw.cString(name), flags), "unlinkat", name);
+    }
+
+    public static void renameAt(Fd oldDir, String oldName, Fd newDir, String newName, int flags)
+            throws ErrnoException {
+        check(C.renameat2(oldDir.get(), Raw.cString(oldName), newDir.get(), Raw.cString(newName), flags),
+                "renameat2", oldName + " -> " + newName);
+    }
+
+    /** lchown of {@code name} in {@code dir}; -1 leaves an id unchanged. */
+    public static void chownAt(Fd dir, String name, int uid, int gid) throws ErrnoException {
+        check(C.fchownat(dir.get(), Raw.cString(name), uid, gid, Linux.AT_SYMLINK_NOFOLLOW), "fchownat", name);
+    }
+
+    /** chmod of {@code name} in {@code dir} without following a symlink (EOPNOTSUPP on one). */
+    public static void chmodAt(Fd dir, String name, int mode) throws ErrnoException {
+        check(C.syscall(SYS_FCHMODAT2, dir.get(), Raw.cString(name), mode, Linux.AT_SYMLINK_NOFOLLOW),
+                "fchmodat2", name);
+    }
+
+    public static void fchmod(Fd fd, int mode) throws ErrnoException {
+        check(C.fchmod(fd.get(), mode), "fchmod", "fd " + fd.get());
+    }
+
+    /**
+     * utimensat without following a symlink. Times are seconds and nanoseconds; a nanosecond
+     * value of {@link #UTIME_NOW} or {@link #UTIME_OMIT} means now / leave unchanged.
+     */
+    public static void utimensAt(Fd dir, String name, long atime, long atimeNsec, long mtime, long mtimeNsec)
+            throws ErrnoException {
+        long[] times = {atime, atimeNsec, mtime, mtimeNsec};
+        check(C.utimensat(dir.get(), Raw.cString(name), times, Linux.AT_SYMLINK_NOFOLLOW), "utimensat", name);
+    }
+
+    public static void ftruncate(Fd fd, long length) throws ErrnoException {
+        check(C.ftruncate(fd.get(), length), "ftruncate", "fd " + fd.get());
+    }
+
+    public static void fallocate(Fd fd, int mode, long offset, long len) throws ErrnoException {
+        check(C.fallocate(fd.get(), mode, offset, len), "fallocate", "fd " + fd.get());
+    }
+
+    /** pwrite(2) of {@code len} bytes from {@code buf} at its position 0; returns the count. */
+    public static int pwrite(Fd fd, ByteBuffer buf, int len, long offset) throws ErrnoException {
+        return (int) check(C.pwrite(fd.get(), buf, len, offset), "pwrite", "fd " + fd.get());
+    }
+
+    public static void fsync(Fd fd, boolean dataOnly) throws ErrnoException {
+        check(dataOnly ? C.fdatasync(fd.get()) : C.fsync(fd.get()), "fsync", "fd " + fd.get());
+    }
+
+    public static void syncfs(Fd fd) throws ErrnoException {
+        check(C.syncfs(fd.get()), "syncfs", "fd " + fd.get());
+    }
+
+    /** lseek(2); with SEEK_DATA/SEEK_HOLE ENXIO means no more data. */
+    public static long lseek(Fd fd, long offset, int whence) throws ErrnoException {
+        return check(C.lseek(fd.get(), offset, whence), "lseek", "fd " + fd.get());
+    }
+
+    /** copy_file_range(2) between explicit offsets; returns the bytes copied (0 at end of input). */
+    public static long copyFileRange(Fd in, long inOffset, Fd out, long outOffset, long len) throws ErrnoException {
+        long[] offIn = {inOffset};
+        long[] offOut = {outOffset};
+        return check(C.copy_file_range(in.get(), offIn, out.get(), offOut, len, 0), "copy_file_range",
+                "fd " + in.get());
+    }
+
+    /** sendfile(2) from {@code in} at {@code inOffset} to {@code out} at its current position. */
+    public static long sendfile(Fd out, Fd in, long inOffset, long count) throws ErrnoException {
+        long[] off = {inOffset};
+        return check(C.sendfile(out.get(), in.get(), off, count), "sendfile", "fd " + in.get());
+    }
+
+    /** FICLONE: makes {@code dst} share {@code src}'s data (reflink); EOPNOTSUPP where unsupported. */
+    public static void ficlone(Fd dst, Fd src) throws ErrnoException {
+        check(C.ioctl(dst.get(), FICLONE, (long) src.get()), "ioctl(FICLONE)", "fd " + dst.get());
+    }
+
+    public static void fsetxattr(Fd fd, String xname, byte[] value, int flags) throws ErrnoException {
+        check(C.fsetxattr(fd.get(), Raw.cString(xname), value, value.length, flags), "fsetxattr", xname);
+    }
+
+    public static void fremovexattr(Fd fd, String xname) throws ErrnoException {
+        check(C.fremovexattr(fd.get(), Raw.cString(xname)), "fremovexattr", xname);
+    }
+
+    /** lsetxattr on {@code name} in {@code dir}, not following symlinks. */
+    public static void setxattrAt(Fd dir, String name, String xname, byte[] value, int flags) throws ErrnoException {
+        check(C.lsetxattr(procPath(dir, name), Raw.cString(xname), value, value.length, flags), "lsetxattr",
+                name + " " + xname);
+    }
+
+    /** lremovexattr on {@code name} in {@code dir}, not following symlinks. */
+    public static void removexattrAt(Fd dir, String name, String xname) throws ErrnoException {
+        check(C.lremovexattr(procPath(dir, name), Raw.cString(xname)), "lremovexattr", name + " " + xname);
+    }
+
+    /** The file handle of {@code name} in {@code dir} (not following a symlink). */
+    public static FileHandle nameToHandleAt(Fd dir, String name) throws ErrnoException {
+        byte[] handle = new byte[8 + 128];
+        ByteBuffer.wrap(handle).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 128);
+        int[] mountId = new int[1];
+        check(C.syscall(SYS_NAME_TO_HANDLE_AT, dir.get(), Raw.cString(name), handle, mountId, 0),
+                "name_to_handle_at", name);
+        ByteBuffer b = ByteBuffer.wrap(handle).order(ByteOrder.LITTLE_ENDIAN);
+        int len = b.getInt(0);
+        return new FileHandle(b.getInt(4), java.util.Arrays.copyOfRange(handle, 8, 8 + len));
+    }
+
+    /** Opens the file a handle names, on the filesystem of {@code mountFd} (O_PATH is enough to stat it). */
+    public static Fd openByHandle(Fd mountFd, FileHandle h, int flags) throws ErrnoException {
+        byte[] handle = new byte[8 + h.bytes().length];
+        ByteBuffer b = ByteBuffer.wrap(handle).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0, h.bytes().length).putInt(4, h.type());
+        System.arraycopy(h.bytes(), 0, handle, 8, h.bytes().length);
+        long fd = C.syscall(SYS_OPEN_BY_HANDLE_AT, mountFd.get(), handle, flags | Linux.O_CLOEXEC);
+        return new Fd((int) check(fd, "open_by_handle_at", "type " + h.type()));
+    }
+
     // ---- mounting ----
 
     public static void mount(String source, String target, String type, long flags, String data)

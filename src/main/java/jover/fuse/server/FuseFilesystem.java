@@ -74,4 +74,93 @@ public interface FuseFilesystem {
     default int changeRefused() {
         return Errno.EROFS;
     }
+
+    private ErrnoException refused(String op) {
+        return new ErrnoException(changeRefused(), op, "");
+    }
+
+    // ---- changing operations: by default refused with changeRefused() ----
+
+    /** What CREATE and TMPFILE answer: the new entry and its open handle. */
+    record Created(EntryOut entry, OpenReply open) {
+    }
+
+    /** SETATTR's arguments: {@code valid} says which are set (FATTR_* bits). */
+    record SetAttr(int valid, long fh, long size, long atime, int atimensec, long mtime, int mtimensec,
+                   int mode, int uid, int gid) {
+    }
+
+    default EntryOut mknod(Caller c, long parent, String name, int mode, int rdev, int umask) throws ErrnoException {
+        throw refused("mknod");
+    }
+
+    default EntryOut mkdir(Caller c, long parent, String name, int mode, int umask) throws ErrnoException {
+        throw refused("mkdir");
+    }
+
+    /** @param target the link's contents, a raw string */
+    default EntryOut symlink(Caller c, long parent, String name, String target) throws ErrnoException {
+        throw refused("symlink");
+    }
+
+    default EntryOut link(Caller c, long nodeid, long newParent, String newName) throws ErrnoException {
+        throw refused("link");
+    }
+
+    default void unlink(Caller c, long parent, String name) throws ErrnoException {
+        throw refused("unlink");
+    }
+
+    default void rmdir(Caller c, long parent, String name) throws ErrnoException {
+        throw refused("rmdir");
+    }
+
+    /** @param flags RENAME_NOREPLACE / RENAME_EXCHANGE (0 for the old RENAME opcode) */
+    default void rename(Caller c, long parent, String name, long newParent, String newName, int flags)
+            throws ErrnoException {
+        throw refused("rename");
+    }
+
+    default Created create(Caller c, long parent, String name, int flags, int mode, int umask) throws ErrnoException {
+        throw refused("create");
+    }
+
+    /** O_TMPFILE in directory {@code parent}. */
+    default Created tmpfile(Caller c, long parent, int flags, int mode, int umask) throws ErrnoException {
+        throw new ErrnoException(Errno.EOPNOTSUPP, "tmpfile", "");
+    }
+
+    default Attr setattr(Caller c, long nodeid, SetAttr in) throws ErrnoException {
+        throw refused("setattr");
+    }
+
+    /** Writes {@code size} bytes from {@code data} (position 0) at {@code offset}; returns the count. */
+    default int write(Caller c, long nodeid, long fh, long offset, ByteBuffer data, int size) throws ErrnoException {
+        throw refused("write");
+    }
+
+    default void fallocate(Caller c, long nodeid, long fh, long offset, long length, int mode) throws ErrnoException {
+        throw refused("fallocate");
+    }
+
+    /** SEEK_DATA / SEEK_HOLE (the kernel answers the other whences itself). */
+    default long lseek(Caller c, long nodeid, long fh, long offset, int whence) throws ErrnoException {
+        throw new ErrnoException(Errno.ENOSYS, "lseek", "");
+    }
+
+    default void setxattr(Caller c, long nodeid, String name, byte[] value, int flags) throws ErrnoException {
+        throw refused("setxattr");
+    }
+
+    default void removexattr(Caller c, long nodeid, String name) throws ErrnoException {
+        throw refused("removexattr");
+    }
+
+    default long copyFileRange(Caller c, long nodeIn, long fhIn, long offIn, long nodeOut, long fhOut, long offOut,
+                               long len, int flags) throws ErrnoException {
+        throw refused("copy_file_range");
+    }
+
+    default void syncfs(Caller c, long nodeid) throws ErrnoException {
+    }
 }

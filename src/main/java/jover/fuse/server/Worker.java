@@ -165,17 +165,115 @@ final class Worker implements Runnable {
             case Opcode.ACCESS:
                 fs.access(c, node, in.getInt(BODY));
                 return 0;
-            case Opcode.SETATTR: case Opcode.SYMLINK: case Opcode.MKNOD: case Opcode.MKDIR:
-            case Opcode.UNLINK: case Opcode.RMDIR: case Opcode.RENAME: case Opcode.LINK:
-            case Opcode.WRITE: case Opcode.SETXATTR: case Opcode.REMOVEXATTR: case Opcode.CREATE:
-            case Opcode.FALLOCATE: case Opcode.RENAME2: case Opcode.COPY_FILE_RANGE:
-            case Opcode.COPY_FILE_RANGE_64: case Opcode.TMPFILE:
-                throw new ErrnoException(fs.changeRefused(), Opcode.name(h.opcode()), "node " + node);
+            default:
+                return dispatchChange(h, c, node, end);
+        }
+    }
+
+    /** The changing operations. */
+    private int dispatchChange(InHeader h, Caller c, long node, int end) throws ErrnoException {
+        switch (h.opcode()) {
+            case Opcode.MKNOD:
+                return entry(fs.mknod(c, node, name(BODY + 16, end), in.getInt(BODY), in.getInt(BODY + 4),
+                        in.getInt(BODY + 8)));
+            case Opcode.MKDIR:
+                return entry(fs.mkdir(c, node, name(BODY + 8, end), in.getInt(BODY), in.getInt(BODY + 4)));
+            case Opcode.SYMLINK: {
+                String name = name(BODY, end);
+                String target = Decoder.cstring(in, BODY + name.length() + 1, end, scratch);
+                if (target == null || target.isEmpty()) {
+                    throw new ErrnoException(Errno.EINVAL, "symlink", name);
+                }
+                return entry(fs.symlink(c, node, name, target));
+            }
+            case Opcode.LINK:
+                return entry(fs.link(c, in.getLong(BODY), node, name(BODY + 8, end)));
+            case Opcode.UNLINK:
+                fs.unlink(c, node, name(BODY, end));
+                return 0;
+            case Opcode.RMDIR:
+                fs.rmdir(c, node, name(BODY, end));
+                return 0;
+            case Opcode.RENAME:
+                return rename(c, node, in.getLong(BODY), 0, BODY + 8, end);
+            case Opcode.RENAME2:
+                return rename(c, node, in.getLong(BODY), in.getInt(BODY + 8), BODY + 16, end);
+            case Opcode.CREATE:
+                return created(fs.create(c, node, name(BODY + 16, end), in.getInt(BODY), in.getInt(BODY + 4),
+                        in.getInt(BODY + 8)));
+            case Opcode.TMPFILE:
+                return created(fs.tmpfile(c, node, in.getInt(BODY), in.getInt(BODY + 4), in.getInt(BODY + 8)));
+            case Opcode.SETATTR:
+                return attr(fs.setattr(c, node, new FuseFilesystem.SetAttr(in.getInt(BODY), in.getLong(BODY + 8),
+                        in.getLong(BODY + 16), in.getLong(BODY + 32), in.getInt(BODY + 56), in.getLong(BODY + 40),
+                        in.getInt(BODY + 60), in.getInt(BODY + 68), in.getInt(BODY + 76), in.getInt(BODY + 80))));
+            case Opcode.WRITE: {
+                int size = in.getInt(BODY + 16);
+                int data = BODY + 40;
+                if (data + size > end) {
+                    throw new ErrnoException(Errno.EINVAL, "write", "short request");
+                }
+                ByteBuffer src = in.position(data).slice().limit(size).order(ByteOrder.LITTLE_ENDIAN);
+                in.clear();
+                int n = fs.write(c, node, in.getLong(BODY), in.getLong(BODY + 8), src, size);
+                out.putInt(OUT_HEADER, n);
+                out.putInt(OUT_HEADER + 4, 0);
+                return Fuse.WRITE_OUT_SIZE;
+            }
+            case Opcode.FALLOCATE:
+                fs.fallocate(c, node, in.getLong(BODY), in.getLong(BODY + 8), in.getLong(BODY + 16),
+                        in.getInt(BODY + 24));
+                return 0;
+            case Opcode.LSEEK:
+                out.putLong(OUT_HEADER, fs.lseek(c, node, in.getLong(BODY), in.getLong(BODY + 8),
+                        in.getInt(BODY + 16)));
+                return Fuse.LSEEK_OUT_SIZE;
+            case Opcode.SETXATTR: {
+                int size = in.getInt(BODY);
+                String name = name(BODY + 8, end);
+                int value = BODY + 8 + name.length() + 1;
+                if (value + size > end) {
+                    throw new ErrnoException(Errno.EINVAL, "setxattr", "short request");
+                }
+                byte[] bytes = new byte[size];
+                in.get(value, bytes);
+                fs.setxattr(c, node, name, bytes, in.getInt(BODY + 4));
+                return 0;
+            }
+            case Opcode.REMOVEXATTR:
+                fs.removexattr(c, node, name(BODY, end));
+                return 0;
+            case Opcode.COPY_FILE_RANGE:
+            case Opcode.COPY_FILE_RANGE_64: {
+                long n = fs.copyFileRange(c, node, in.getLong(BODY), in.getLong(BODY + 8), in.getLong(BODY + 16),
+                        in.getLong(BODY + 24), in.getLong(BODY + 32), in.getLong(BODY + 40), (int) in.getLong(BODY + 48));
+                if (h.opcode() == Opcode.COPY_FILE_RANGE) {
+                    out.putInt(OUT_HEADER, (int) Math.min(n, Integer.MAX_VALUE));
+                    out.putInt(OUT_HEADER + 4, 0);
+                } else {
+                    out.putLong(OUT_HEADER, n);
+                }
+                return 8;
+            }
             case Opcode.SYNCFS:
+                fs.syncfs(c, node);
                 return 0;
             default:
                 throw new ErrnoException(Errno.ENOSYS, Opcode.name(h.opcode()), "node " + node);
         }
+    }
+
+    private int rename(Caller c, long node, long newParent, int flags, int names, int end) throws ErrnoException {
+        String oldName = name(names, end);
+        String newName = name(names + oldName.length() + 1, end);
+        fs.rename(c, node, oldName, newParent, newName, flags);
+        return 0;
+    }
+
+    private int created(FuseFilesystem.Created r) {
+        int off = Encoder.entryOut(out, OUT_HEADER, r.entry());
+        OpenReply o = r.open();
+        return Encoder.openOut(out, off, o.fh(), o.openFlags(), o.backingId()) - OUT_HEADER;
     }
 
     private int init() throws ErrnoException {

@@ -1,0 +1,128 @@
+package jover.overlay;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import jover.node.HandleTable;
+import jover.node.Node;
+import jover.sys.Errno;
+import jover.sys.ErrnoException;
+import jover.sys.Fd;
+import jover.sys.Linux;
+import jover.sys.Sys;
+
+/**
+ * Open regular files: the real descriptor behind each FUSE file handle, with data served in
+ * userspace. A handle opened read-only before its file was copied up moves to the upper copy on
+ * its next read, so it sees later writes, as a kernel overlayfs read(2) does.
+ */
+final class OpenFiles {
+    /** Flags of an open(2) by the caller that jover passes on to the real file. */
+    private static final int O_DSYNC = 010000;
+    private static final int O_SYNC = 04010000;
+    private static final int KEPT_FLAGS = Linux.O_ACCMODE | O_SYNC | O_DSYNC;
+
+    /** One open file handle. */
+    static final class OpenFile {
+        final Node<Entry> node;
+        final boolean writable;
+        volatile Fd fd;
+        volatile int layer;
+        /** The lower descriptor a retargeted handle used: closed at release, as a read may still use it. */
+        Fd retired;
+
+        OpenFile(Node<Entry> node, Fd fd, int layer, boolean writable) {
+            this.node = node;
+            this.fd = fd;
+            this.layer = layer;
+            this.writable = writable;
+        }
+    }
+
+    private final List<Layer> layers;
+    private final HandleTable<OpenFile> table = new HandleTable<>();
+
+    OpenFiles(List<Layer> layers) {
+        this.layers = layers;
+    }
+
+    static boolean wantsWrite(int flags) {
+        return (flags & Linux.O_ACCMODE) != Linux.O_RDONLY || (flags & Linux.O_TRUNC) != 0;
+    }
+
+    /** Opens node {@code n}'s real file (in the layer of its current entry) and returns the handle. */
+    long open(Node<Entry> n, int flags) throws ErrnoException {
+        Entry e = n.payload();
+        int real = (flags & KEPT_FLAGS) | Linux.O_NOFOLLOW | (flags & Linux.O_TRUNC);
+        Fd fd = Sys.openBeneath(layers.get(e.layer()).root(), n.path(), real);
+        return table.add(new OpenFile(n, fd, e.layer(), wantsWrite(flags)));
+    }
+
+    /** Registers a descriptor jover opened itself (CREATE). */
+    long add(Node<Entry> n, Fd fd, boolean writable) {
+        return table.add(new OpenFile(n, fd, n.payload().layer(), writable));
+    }
+
+    OpenFile get(long fh) throws ErrnoException {
+        OpenFile f = table.get(fh);
+        if (f == null) {
+            throw new ErrnoException(Errno.EBADF, "file handle", Long.toString(fh));
+        }
+        return f;
+    }
+
+    int read(long fh, long offset, int size, ByteBuffer dst) throws ErrnoException {
+        OpenFile f = get(fh);
+        retarget(f);
+        int total = 0;
+        while (total < size) {
+            dst.limit(size).position(total);
+            int n = Sys.pread(f.fd, dst.slice(), size - total, offset + total);
+            if (n == 0) {
+                break;
+            }
+            total += n;
+        }
+        return total;
+    }
+
+    int write(long fh, long offset, ByteBuffer src, int size) throws ErrnoException {
+        OpenFile f = get(fh);
+        if (!f.writable) {
+            throw new ErrnoException(Errno.EBADF, "write", "read-only handle");
+        }
+        return Sys.pwrite(f.fd, src, size, offset);
+    }
+
+    /** A read-only handle on a lower file whose node has been copied up since: reopen the copy. */
+    private void retarget(OpenFile f) throws ErrnoException {
+        int now = f.node.payload().layer();
+        if (now == f.layer) {
+            return;
+        }
+        synchronized (f) {
+            if (f.node.payload().layer() != f.layer) {
+                Fd fresh = Sys.openBeneath(layers.get(now).root(), f.node.path(), Linux.O_RDONLY | Linux.O_NOFOLLOW);
+                if (f.retired != null) {
+                    f.retired.close();
+                }
+                f.retired = f.fd;
+                f.fd = fresh;
+                f.layer = now;
+            }
+        }
+    }
+
+    void release(long fh) {
+        OpenFile f = table.remove(fh);
+        if (f != null) {
+            f.fd.close();
+            if (f.retired != null) {
+                f.retired.close();
+            }
+        }
+    }
+
+    int size() {
+        return table.size();
+    }
+}

@@ -1,0 +1,393 @@
+package jover.overlay;
+
+import jover.fuse.server.Caller;
+import jover.node.Node;
+import jover.node.NodeTable;
+import jover.sys.Errno;
+import jover.sys.ErrnoException;
+import jover.sys.Fd;
+import jover.sys.Linux;
+import jover.sys.Stat;
+import jover.sys.Sys;
+
+/**
+ * The changing operations on the merged tree, written into the upper layer in kernel overlayfs's
+ * format: character-device 0/0 whiteouts, "opaque" on a directory made where a whiteout stood,
+ * new objects built in the work directory with the caller's owner and renamed into place.
+ * Callers (the kernel, with default_permissions) have already checked permissions; the kernel
+ * also holds the directory locks that keep two changes of one name apart.
+ */
+final class Writes {
+    private static final byte[] YES = {'y'};
+
+    private final NodeTable<Entry> nodes;
+    private final DirHandles handles;
+    private final Resolver resolver;
+    private final MergedListing listing;
+    private final CopyUp copyUp;
+    private final WorkDir work;
+    private final String opaqueXattr;
+
+    Writes(NodeTable<Entry> nodes, DirHandles handles, Resolver resolver, MergedListing listing, CopyUp copyUp,
+           WorkDir work, Whiteouts whiteouts) {
+        this.nodes = nodes;
+        this.handles = handles;
+        this.resolver = resolver;
+        this.listing = listing;
+        this.copyUp = copyUp;
+        this.work = work;
+        this.opaqueXattr = whiteouts.xattrPrefix() + "opaque";
+    }
+
+    /** The entry {@code name} resolves to in directory node {@code dir}, or null. */
+    Entry find(Node<Entry> dir, String name) throws ErrnoException {
+        try {
+            return resolver.lookup(dir.path(), dir.payload().dirLayers(), name);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private boolean visibleBelow(Node<Entry> dir, String name) throws ErrnoException {
+        return resolver.visibleBelowUpper(dir.path(), dir.payload().dirLayers(), name);
+    }
+
+    /** A directory in the upper layer: copies {@code dir} up and opens it. Close the handle. */
+    private DirHandles.Handle upperDir(Node<Entry> dir) throws ErrnoException {
+        copyUp.ensure(dir);
+        return handles.acquire(0, dir.path());
+    }
+
+    private static boolean isUpperWhiteout(Fd upperDir, String name) throws ErrnoException {
+        try {
+            return Sys.statAt(upperDir, name).isCharDevice00();
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    // ---- creating ----
+
+    /** How to make a new object in the work directory under a temporary name. */
+    @FunctionalInterface
+    interface Maker {
+        void make(Fd work, String tmp) throws ErrnoException;
+    }
+
+    /**
+     * Makes a new object {@code name} in directory {@code dir}: built by {@code maker} in the work
+     * directory, given the caller's owner (the directory's group where it is set-group-id) and
+     * {@code mode} (-1: leave as made), made opaque if it is a directory standing where a
+     * whiteout stood, then renamed into the upper. Returns the new object's entry.
+     */
+    Entry create(Caller c, Node<Entry> dir, String name, boolean isDir, int mode, Maker maker) throws ErrnoException {
+        if (find(dir, name) != null) {
+            throw new ErrnoException(Errno.EEXIST, "create", name);
+        }
+        String tmp = work.tempName();
+        Fd w = work.fd();
+        try (DirHandles.Handle up = upperDir(dir)) {
+            boolean overWhiteout = isUpperWhiteout(up.fd(), name);
+            Stat parent = Sys.stat(up.fd());
+            boolean inheritGroup = (parent.mode() & Linux.S_ISGID) != 0;
+            try {
+                maker.make(w, tmp);
+                Sys.chownAt(w, tmp, c.uid(), inheritGroup ? parent.gid() : c.gid());
+                if (mode >= 0) {
+                    int m = mode & 07777;
+                    Sys.chmodAt(w, tmp, isDir && inheritGroup ? m | Linux.S_ISGID : m);
+                }
+                if (isDir && overWhiteout) {
+                    Sys.setxattrAt(w, tmp, opaqueXattr, YES, 0);
+                }
+                publish(up.fd(), name, tmp, isDir, overWhiteout);
+            } catch (ErrnoException | RuntimeException e) {
+                discard(tmp);
+                throw e;
+            }
+            return Entry.of(Sys.statAt(up.fd(), name), 0, isDir ? new int[] {0} : null);
+        }
+    }
+
+    /** Renames a finished object from the work directory to {@code name}, over a whiteout if one is there. */
+    private void publish(Fd upperDir, String name, String tmp, boolean isDir, boolean overWhiteout)
+            throws ErrnoException {
+        Fd w = work.fd();
+        if (!overWhiteout) {
+            Sys.renameAt(w, tmp, upperDir, name, Linux.RENAME_NOREPLACE);
+        } else if (!isDir) {
+            Sys.renameAt(w, tmp, upperDir, name, 0); // replaces the whiteout in one step
+        } else {
+            Sys.renameAt(w, tmp, upperDir, name, Linux.RENAME_EXCHANGE); // a directory cannot replace a device
+            Sys.unlinkAt(w, tmp, 0);
+        }
+    }
+
+    /** A new hard link {@code newName} in {@code dir} to the file of node {@code old}. */
+    Entry link(Node<Entry> old, Node<Entry> dir, String newName) throws ErrnoException {
+        if (find(dir, newName) != null) {
+            throw new ErrnoException(Errno.EEXIST, "link", newName);
+        }
+        Entry src = copyUp.ensure(old);
+        if (src.isDir()) {
+            throw new ErrnoException(Errno.EPERM, "link", old.name());
+        }
+        try (DirHandles.Handle from = handles.acquire(0, old.parent().path()); DirHandles.Handle up = upperDir(dir)) {
+            if (!isUpperWhiteout(up.fd(), newName)) {
+                Sys.linkAt(from.fd(), old.name(), up.fd(), newName);
+            } else {
+                String tmp = work.tempName();
+                Sys.linkAt(from.fd(), old.name(), work.fd(), tmp);
+                Sys.renameAt(work.fd(), tmp, up.fd(), newName, 0);
+            }
+            if (src.idIno() != src.stat().ino() || src.idDev() != src.stat().dev()) {
+                copyUp.markImpure(up.fd()); // an entry with an origin now lives here
+            }
+            Stat st = Sys.statAt(up.fd(), newName);
+            old.setPayload(src.withStat(st));
+            return new Entry(st, 0, null, src.idDev(), src.idIno());
+        }
+    }
+
+    // ---- removing ----
+
+    void unlink(Node<Entry> dir, String name) throws ErrnoException {
+        Entry e = find(dir, name);
+        if (e == null) {
+            throw new ErrnoException(Errno.ENOENT, "unlink", name);
+        }
+        if (e.isDir()) {
+            throw new ErrnoException(Errno.EISDIR, "unlink", name);
+        }
+        remove(dir, name, e);
+    }
+
+    void rmdir(Node<Entry> dir, String name) throws ErrnoException {
+        Entry e = find(dir, name);
+        if (e == null) {
+            throw new ErrnoException(Errno.ENOENT, "rmdir", name);
+        }
+        if (!e.isDir()) {
+            throw new ErrnoException(Errno.ENOTDIR, "rmdir", name);
+        }
+        String path = Resolver.childPath(dir.path(), name);
+        if (!listing.list(path, e.dirLayers()).isEmpty()) {
+            throw new ErrnoException(Errno.ENOTEMPTY, "rmdir", name);
+        }
+        remove(dir, name, e);
+        handles.invalidateTree(0, path);
+    }
+
+    /**
+     * Removes {@code name}: its upper object goes (a directory with the whiteouts it may hold),
+     * and a whiteout takes its place where the name is still visible below.
+     */
+    private void remove(Node<Entry> dir, String name, Entry e) throws ErrnoException {
+        boolean below = visibleBelow(dir, name);
+        try (DirHandles.Handle up = upperDir(dir)) {
+            if (!CopyUp.inUpper(e)) {
+                Sys.mknodAt(up.fd(), name, Linux.S_IFCHR, 0);
+            } else if (!e.isDir() && !below) {
+                Sys.unlinkAt(up.fd(), name, 0);
+            } else {
+                String tmp = work.tempName();
+                moveToWork(up.fd(), name, tmp, below);
+                work.remove(tmp);
+            }
+        }
+        Node<Entry> gone = nodes.child(dir, name);
+        if (gone != null) {
+            nodes.detach(gone);
+        }
+    }
+
+    /**
+     * Moves {@code name} out of an upper directory into the work directory as {@code tmp},
+     * leaving a whiteout in its place in the same step when {@code whiteout} is set.
+     */
+    private void moveToWork(Fd upperDir, String name, String tmp, boolean whiteout) throws ErrnoException {
+        if (!whiteout) {
+            Sys.renameAt(upperDir, name, work.fd(), tmp, 0);
+            return;
+        }
+        try {
+            Sys.renameAt(upperDir, name, work.fd(), tmp, Linux.RENAME_WHITEOUT);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.EINVAL && e.errno() != Errno.EOPNOTSUPP) {
+                throw e;
+            }
+            // no RENAME_WHITEOUT here: make the whiteout first and exchange it in
+            Sys.mknodAt(work.fd(), tmp, Linux.S_IFCHR, 0);
+            Sys.renameAt(work.fd(), tmp, upperDir, name, Linux.RENAME_EXCHANGE);
+        }
+    }
+
+    private void discard(String tmp) {
+        try {
+            work.remove(tmp);
+        } catch (ErrnoException ignored) {
+            // never made, or debris the next mount removes
+        }
+    }
+
+    // ---- renaming ----
+
+    /** Whether a directory entry has parts in a lower layer (then it cannot move: EXDEV, as redirect_dir=off). */
+    private static boolean hasLowerDir(Entry e) {
+        if (!e.isDir()) {
+            return false;
+        }
+        for (int l : e.dirLayers()) {
+            if (l != 0) {
+                return true;
+            }
+        }
+        return !CopyUp.inUpper(e);
+    }
+
+    void rename(Node<Entry> dir, String name, Node<Entry> newDir, String newName, int flags) throws ErrnoException {
+        if ((flags & ~(Linux.RENAME_NOREPLACE | Linux.RENAME_EXCHANGE)) != 0
+                || (flags & Linux.RENAME_NOREPLACE) != 0 && (flags & Linux.RENAME_EXCHANGE) != 0) {
+            throw new ErrnoException(Errno.EINVAL, "rename", name);
+        }
+        boolean exchange = (flags & Linux.RENAME_EXCHANGE) != 0;
+        Entry src = find(dir, name);
+        if (src == null) {
+            throw new ErrnoException(Errno.ENOENT, "rename", name);
+        }
+        Entry dst = find(newDir, newName);
+        if (dst == null && exchange) {
+            throw new ErrnoException(Errno.ENOENT, "rename", newName);
+        }
+        if (dst != null && (flags & Linux.RENAME_NOREPLACE) != 0) {
+            throw new ErrnoException(Errno.EEXIST, "rename", newName);
+        }
+        if (dir == newDir && name.equals(newName)) {
+            return;
+        }
+        String dstPath = Resolver.childPath(newDir.path(), newName);
+        if (dst != null && !exchange) {
+            if (src.isDir() && !dst.isDir()) {
+                throw new ErrnoException(Errno.ENOTDIR, "rename", newName);
+            }
+            if (!src.isDir() && dst.isDir()) {
+                throw new ErrnoException(Errno.EISDIR, "rename", newName);
+            }
+            if (dst.isDir() && !listing.list(dstPath, dst.dirLayers()).isEmpty()) {
+                throw new ErrnoException(Errno.ENOTEMPTY, "rename", newName);
+            }
+        }
+        if (hasLowerDir(src) || exchange && hasLowerDir(dst)) {
+            throw new ErrnoException(Errno.EXDEV, "rename", name);
+        }
+        // Hold a node for each side while copying up (the kernel has them; counts stay balanced).
+        Node<Entry> srcNode = nodes.lookup(dir, name, src, (o, f) -> o.sameObject(f) ? o : null);
+        Node<Entry> dstNode = exchange ? nodes.lookup(newDir, newName, dst, (o, f) -> o.sameObject(f) ? o : null) : null;
+        try {
+            renameCopiedUp(dir, name, newDir, newName, srcNode, dstNode, dst);
+        } finally {
+            nodes.forget(srcNode.id(), 1);
+            if (dstNode != null) {
+                nodes.forget(dstNode.id(), 1);
+            }
+        }
+    }
+
+    private void renameCopiedUp(Node<Entry> dir, String name, Node<Entry> newDir, String newName,
+                                Node<Entry> srcNode, Node<Entry> dstNode, Entry dst) throws ErrnoException {
+        String srcPath = srcNode.path();
+        String dstPath = Resolver.childPath(newDir.path(), newName);
+        boolean srcBelow = visibleBelow(dir, name);
+        boolean dstBelow = visibleBelow(newDir, newName);
+        Entry src = copyUp.ensure(srcNode);
+        if (dstNode != null) {
+            copyUp.ensure(dstNode);
+        }
+        boolean opaque = false;
+        try (DirHandles.Handle from = upperDir(dir); DirHandles.Handle to = upperDir(newDir)) {
+            if (dstNode != null) {
+                Sys.renameAt(from.fd(), name, to.fd(), newName, Linux.RENAME_EXCHANGE);
+            } else {
+                String cleared = null;
+                if (dst != null && dst.isDir() && CopyUp.inUpper(dst)) {
+                    cleared = work.tempName(); // an empty-looking upper directory may still hold whiteouts
+                    Sys.renameAt(to.fd(), newName, work.fd(), cleared, 0);
+                }
+                if (src.isDir() && isUpperWhiteout(to.fd(), newName)) {
+                    Sys.renameAt(from.fd(), name, to.fd(), newName, Linux.RENAME_EXCHANGE);
+                    if (!srcBelow) {
+                        Sys.unlinkAt(from.fd(), name, 0); // the whiteout came back to the old name
+                    }
+                } else if (srcBelow) {
+                    renameLeavingWhiteout(from.fd(), name, to.fd(), newName);
+                } else {
+                    Sys.renameAt(from.fd(), name, to.fd(), newName, 0);
+                }
+                if (src.isDir() && dstBelow) {
+                    Sys.setxattrAt(to.fd(), newName, opaqueXattr, YES, 0); // hide what lies below the new name
+                    opaque = true;
+                }
+                if (cleared != null) {
+                    work.remove(cleared);
+                }
+            }
+            if (hasOrigin(src)) {
+                copyUp.markImpure(to.fd());
+            }
+            if (dstNode != null && hasOrigin(dstNode.payload())) {
+                copyUp.markImpure(from.fd());
+            }
+        }
+        if (src.isDir()) {
+            handles.invalidateTree(0, srcPath);
+        }
+        if (dst != null && dst.isDir()) {
+            handles.invalidateTree(0, dstPath);
+        }
+        nodes.move(srcNode, newDir, newName, dstNode != null);
+        if (opaque) {
+            srcNode.setPayload(new Entry(src.stat(), 0, new int[] {0}, src.idDev(), src.idIno()));
+        }
+    }
+
+    private static boolean hasOrigin(Entry e) {
+        return e.idIno() != e.stat().ino() || e.idDev() != e.stat().dev();
+    }
+
+    private void renameLeavingWhiteout(Fd from, String name, Fd to, String newName) throws ErrnoException {
+        try {
+            Sys.renameAt(from, name, to, newName, Linux.RENAME_WHITEOUT);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.EINVAL && e.errno() != Errno.EOPNOTSUPP) {
+                throw e;
+            }
+            Sys.renameAt(from, name, to, newName, 0);
+            Sys.mknodAt(from, name, Linux.S_IFCHR, 0);
+        }
+    }
+
+    // ---- attributes ----
+
+    /** The upper directory holding node {@code n}'s upper object, and its name there ("." for the root). */
+    DirHandles.Handle upperParentOf(Node<Entry> n) throws ErrnoException {
+        copyUp.ensure(n);
+        return handles.acquire(0, n.parent() == null ? "" : n.parent().path());
+    }
+
+    static String nameIn(Node<Entry> n) {
+        return n.parent() == null ? "." : n.name();
+    }
+
+    /** Fresh attributes of a node's upper object; the node's entry is updated with them. */
+    Stat refresh(Node<Entry> n, Fd upperParent) throws ErrnoException {
+        Stat st = Sys.statAt(upperParent, nameIn(n));
+        n.setPayload(n.payload().withStat(st));
+        return st;
+    }
+}
