@@ -135,7 +135,7 @@ final class DirHandles {
     private Handle open(int layer, String path) throws ErrnoException {
         Fd fd = openFresh(layer, path);
         try {
-            return new Handle(fd, whiteouts.marksXattrWhiteouts(layer, fd));
+            return new Handle(fd, whiteouts.marksXattrWhiteouts(fd));
         } catch (ErrnoException | RuntimeException e) {
             fd.close();
             throw e;

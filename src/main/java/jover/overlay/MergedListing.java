@@ -45,7 +45,7 @@ final class MergedListing {
             Set<String> hiddenHere = new HashSet<>();
             try (Fd dir = handles.openFresh(layer, path)) {
                 long dev = Sys.stat(dir).dev();
-                boolean xattrWhiteouts = whiteouts.marksXattrWhiteouts(layer, dir);
+                boolean xattrWhiteouts = whiteouts.marksXattrWhiteouts(dir);
                 // Upper entries may report their copy-up origin's inode number (as stat does):
                 // in a merged directory, or in an upper one marked impure.
                 boolean origins = layers.get(layer).writable() && (dirLayers.length > 1 || this.origins.isImpure(dir));

@@ -66,7 +66,7 @@ public final class OverlayFs implements FuseFilesystem {
         this.timeout = timeoutSeconds;
         this.timeoutSec = (long) timeoutSeconds;
         this.timeoutNsec = (int) ((timeoutSeconds - timeoutSec) * 1e9);
-        this.whiteouts = new Whiteouts(userXattr, this.layers);
+        this.whiteouts = new Whiteouts(userXattr);
         this.handles = new DirHandles(this.layers, whiteouts, MAX_DIR_HANDLES);
         this.origins = new Origins(this.layers, whiteouts.xattrPrefix());
         this.resolver = new Resolver(this.layers, handles, whiteouts, origins);

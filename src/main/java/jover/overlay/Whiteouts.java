@@ -13,8 +13,7 @@ import jover.sys.Sys;
  * The whiteout and opaque-directory forms jover reads (shared/overlay-semantics.md):
  * <ul>
  * <li>whiteout: character device 0/0; an empty regular file with the overlay "whiteout" xattr
- *     in a directory whose overlay "opaque" xattr is "x", in a layer whose root is marked "x" too;
- *     an AUFS {@code .wh.NAME} file beside it;
+ *     in a directory whose overlay "opaque" xattr is "x"; an AUFS {@code .wh.NAME} file beside it;
  * <li>opaque directory: overlay "opaque" xattr "y"; {@code user.fuseoverlayfs.opaque} "y";
  *     an AUFS {@code .wh..wh..opq} file inside.
  * </ul>
@@ -31,17 +30,10 @@ final class Whiteouts {
     private final String opaqueXattr;
     private final String whiteoutXattr;
 
-    /** Per layer: its root's opaque xattr is "x", so its "x" directories may hold xattr whiteouts. */
-    private final boolean[] layerHasXattrWhiteouts;
-
-    Whiteouts(boolean userXattr, List<Layer> layers) throws ErrnoException {
+    Whiteouts(boolean userXattr) {
         this.prefix = userXattr ? "user.overlay." : "trusted.overlay.";
         this.opaqueXattr = prefix + "opaque";
         this.whiteoutXattr = prefix + "whiteout";
-        this.layerHasXattrWhiteouts = new boolean[layers.size()];
-        for (Layer l : layers) {
-            layerHasXattrWhiteouts[l.index()] = Arrays.equals(xattrOrNull(l.root(), opaqueXattr), X);
-        }
     }
 
     /** "trusted.overlay." or, in userxattr mode, "user.overlay.". */
@@ -76,12 +68,9 @@ final class Whiteouts {
         return name.startsWith(AUFS_PREFIX);
     }
 
-    /**
-     * Whether the open directory may hold xattr whiteouts: its opaque xattr is "x" and so is its
-     * layer root's, the two marks kernel overlayfs requires before it looks for them.
-     */
-    boolean marksXattrWhiteouts(int layer, Fd dir) throws ErrnoException {
-        return layerHasXattrWhiteouts[layer] && Arrays.equals(xattrOrNull(dir, opaqueXattr), X);
+    /** Whether the open directory's opaque xattr is "x": it may hold xattr whiteouts. */
+    boolean marksXattrWhiteouts(Fd dir) throws ErrnoException {
+        return Arrays.equals(xattrOrNull(dir, opaqueXattr), X);
     }
 
     /** Whether {@code name}, found in {@code parent} with attributes {@code st}, is a whiteout. */

@@ -102,13 +102,18 @@ class WorkerDispatchTest {
 
     static final int[] CHANGING = {Opcode.SETATTR, Opcode.SYMLINK, Opcode.MKNOD, Opcode.MKDIR, Opcode.UNLINK,
         Opcode.RMDIR, Opcode.RENAME, Opcode.LINK, Opcode.WRITE, Opcode.SETXATTR, Opcode.REMOVEXATTR,
-        Opcode.CREATE, Opcode.FALLOCATE, Opcode.RENAME2, Opcode.COPY_FILE_RANGE, Opcode.COPY_FILE_RANGE_64,
-        Opcode.TMPFILE};
+        Opcode.CREATE, Opcode.FALLOCATE, Opcode.RENAME2, Opcode.COPY_FILE_RANGE, Opcode.COPY_FILE_RANGE_64};
+    /** Size of each changing opcode's fixed struct, before its names ("a", then "b"). */
+    static final int[] CHANGING_STRUCT = {88, 0, 16, 8, 0, 0, 8, 8, 40, 8, 0, 16, 32, 16, 56, 56};
 
+    /** Well-formed requests (a zeroed struct, then the names "a" and "b"): refused only by the filesystem. */
     private static List<Wire.Reply> sendChanging(FakeFs fs) {
         byte[][] reqs = new byte[CHANGING.length][];
         for (int i = 0; i < CHANGING.length; i++) {
-            reqs[i] = request(CHANGING[i], 200 + i, 1, new byte[96]);
+            byte[] body = new byte[CHANGING_STRUCT[i] + 4];
+            body[CHANGING_STRUCT[i]] = 'a';
+            body[CHANGING_STRUCT[i] + 2] = 'b';
+            reqs[i] = request(CHANGING[i], 200 + i, 1, body);
         }
         return new ServerHarness(fs).serve(reqs);
     }
