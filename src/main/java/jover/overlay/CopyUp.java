@@ -26,12 +26,18 @@ final class CopyUp {
     private final Whiteouts whiteouts;
     private final Origins origins;
     private final WorkDir work;
+    private final java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
 
     CopyUp(DirHandles handles, Whiteouts whiteouts, Origins origins, WorkDir work) {
         this.handles = handles;
         this.whiteouts = whiteouts;
         this.origins = origins;
         this.work = work;
+    }
+
+    /** Copy-ups done since mount (statistics). */
+    long count() {
+        return done.get();
     }
 
     static boolean inUpper(Entry e) {
@@ -53,6 +59,7 @@ final class CopyUp {
             ensure(parent);
             Entry up = copy(parent.path(), node.name(), e);
             node.setPayload(up);
+            done.incrementAndGet();
             return up;
         }
     }

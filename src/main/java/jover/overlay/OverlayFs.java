@@ -93,7 +93,8 @@ public final class OverlayFs implements FuseFilesystem {
 
     /** One line of counters, for SIGUSR1 and tests. */
     public String stats() {
-        return "nodes=" + nodes.size() + " handles=" + (files.size() + dirs.size()) + " dirhandles=" + handles.size();
+        return "nodes=" + nodes.size() + " handles=" + (files.size() + dirs.size()) + " dirhandles=" + handles.size()
+                + " copyups=" + (copyUp == null ? 0 : copyUp.count());
     }
 
     @Override
