@@ -195,6 +195,13 @@ final class ScenarioRun {
         }
     }
 
+    /**
+     * Writes the layers and the upper, then has kernel overlayfs walk the upper once (own work
+     * dir): on its first lookup of a merged directory whose upper part has no
+     * trusted.overlay.origin, the kernel writes one and marks the parent impure, so an upper
+     * written by hand would differ from the start between the two sides. After this the upper
+     * is as the kernel leaves it, and both sides start from that.
+     */
     private Side prepare(Side s) throws IOException {
         s.lowers = LayerWriter.write(sc.lowers, WhiteoutForm.KERNEL, s.base.resolve("layers"));
         s.upper = s.base.resolve("upper");
@@ -202,6 +209,12 @@ final class ScenarioRun {
         LayerWriter.writeLayer(sc.upper, WhiteoutForm.KERNEL, s.upper);
         Files.createDirectories(s.work);
         s.mnt = Files.createDirectories(s.base.resolve("mnt"));
+        Path primeWork = Files.createDirectories(s.base.resolve("prime-work"));
+        Path primeMnt = Files.createDirectories(s.base.resolve("prime-mnt"));
+        try (KernelOverlay k = KernelOverlay.mount(s.lowers, Optional.of(s.upper), Optional.of(primeWork), primeMnt,
+                false)) {
+            TreeSnapshot.of(primeMnt);
+        }
         return s;
     }
 
@@ -220,17 +233,43 @@ final class ScenarioRun {
                 e.size(), e.sha256(), e.target(), e.xattrs(), e.nlink(), -1, 0) : e);
     }
 
+    /**
+     * Reports tree differences the previous step did not already have (one wrong mtime would
+     * otherwise hide every later difference), at most 8 times per scenario.
+     */
     private void compareTrees(TreeSnapshot kernel, TreeSnapshot jover, String when) {
-        String d = normalize(kernel).diff(normalize(jover), "kernel", "jover", 20);
-        if (!d.isEmpty()) {
+        TreeSnapshot k = normalize(kernel);
+        TreeSnapshot j = normalize(jover);
+        java.util.Set<String> now = new java.util.TreeSet<>();
+        java.util.Set<String> paths = new java.util.TreeSet<>(k.entries().keySet());
+        paths.addAll(j.entries().keySet());
+        StringBuilder b = new StringBuilder();
+        for (String p : paths) {
+            TreeSnapshot.Entry ke = k.entries().get(p);
+            TreeSnapshot.Entry je = j.entries().get(p);
+            if (java.util.Objects.equals(ke, je)) {
+                continue;
+            }
+            String line = "  /" + Raw.display(p) + "\n    kernel: " + (ke == null ? "(absent)" : ke.describe())
+                    + "\n    jover:  " + (je == null ? "(absent)" : je.describe());
+            now.add(line);
+            if (!lastTreeDiff.contains(line)) {
+                b.append(line).append('\n');
+            }
+        }
+        lastTreeDiff = now;
+        if (b.length() > 0) {
             treeDiffsReported++;
-            if (treeDiffsReported <= 3) {
-                failures.add("merged trees differ " + when + " (mtime -1 = set during the run):\n" + d);
-            } else if (treeDiffsReported == 4) {
+            if (treeDiffsReported <= 8) {
+                failures.add("merged trees differ " + when + " (new differences only; mtime -1 = set during the run):\n"
+                        + b);
+            } else if (treeDiffsReported == 9) {
                 failures.add("(further tree differences not reported)");
             }
         }
     }
+
+    private java.util.Set<String> lastTreeDiff = java.util.Set.of();
 
     /**
      * The mount's own anomalies (see {@link TreeSnapshot#anomalies()}). The kernel's are noted,
@@ -247,6 +286,9 @@ final class ScenarioRun {
                 continue;
             }
             keys.add(anomalyKey(a));
+            if (!reportedAnomalies.add(s.name + " " + anomalyKey(a))) {
+                continue; // reported at an earlier step
+            }
             if (!s.isJover()) {
                 notes.add("kernel " + when + ": " + a);
             } else if (!kernelAnomalies.contains(anomalyKey(a))) {
@@ -257,11 +299,13 @@ final class ScenarioRun {
             kernelAnomalies = keys;
         }
         if (!anomalies.isEmpty()) {
-            failures.add(s.name + " is inconsistent " + when + ":\n  " + String.join("\n  ", anomalies));
+            failures.add(s.name + " is inconsistent " + when + " (first seen here):\n  "
+                    + String.join("\n  ", anomalies));
         }
     }
 
     private java.util.Set<String> kernelAnomalies = java.util.Set.of();
+    private final java.util.Set<String> reportedAnomalies = new java.util.HashSet<>();
 
     /** An anomaly without the inode numbers in it (they differ between mounts). */
     static String anomalyKey(String anomaly) {
