@@ -42,8 +42,18 @@ public final class JoverMount implements AutoCloseable {
         }, "jover-mount-emergency-cleanup"));
     }
 
-    /** What SIGUSR1 makes the daemon print: live node ids (root included) and open handles. */
-    public record Stats(long nodes, long handles, long dirhandles, String line) {
+    /**
+     * What SIGUSR1 makes the daemon print: live node ids (root included), open handles, and
+     * copy-ups done since mount ({@code copyups}; -1 when the daemon's line lacks it).
+     */
+    public record Stats(long nodes, long handles, long dirhandles, long copyups, String line) {
+        /** Copy-ups since mount; fails when the daemon does not report them. */
+        public long requireCopyups() {
+            if (copyups < 0) {
+                throw new IllegalStateException("the daemon's stats line has no copyups counter: " + line);
+            }
+            return copyups;
+        }
     }
 
     /** The outcome of a short command run to completion. */
@@ -338,7 +348,8 @@ public final class JoverMount implements AutoCloseable {
         if (!values.containsKey("nodes") || !values.containsKey("handles") || !values.containsKey("dirhandles")) {
             throw new IOException("unexpected stats line: " + line);
         }
-        return new Stats(values.get("nodes"), values.get("handles"), values.get("dirhandles"), line);
+        return new Stats(values.get("nodes"), values.get("handles"), values.get("dirhandles"),
+                values.getOrDefault("copyups", -1L), line);
     }
 
     /** umount2(MNT, 0): the daemon should then exit by itself. */
