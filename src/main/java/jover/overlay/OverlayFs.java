@@ -3,6 +3,8 @@ package jover.overlay;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import jover.fuse.abi.Fuse;
 import jover.fuse.codec.Attr;
 import jover.fuse.codec.EntryOut;
@@ -48,6 +50,9 @@ public final class OverlayFs implements FuseFilesystem {
     private final CopyUp copyUp;
     private final Writes writes;
     private final HandleTable<OpenDir> dirs = new HandleTable<>();
+    /** Nodes of O_TMPFILE files, which have no name: reached through a descriptor of their own. */
+    private final ConcurrentHashMap<Long, Fd> anonymous = new ConcurrentHashMap<>();
+    private final AtomicLong anonymousNames = new AtomicLong();
 
     /** An open directory: its listing, built on the first READDIR from offset 0. */
     private static final class OpenDir {
@@ -78,7 +83,7 @@ public final class OverlayFs implements FuseFilesystem {
             all[i] = i;
         }
         Stat rootStat = Sys.stat(this.layers.get(0).root());
-        this.nodes = new NodeTable<>(Entry.of(rootStat, 0, all), n -> { });
+        this.nodes = new NodeTable<>(Entry.of(rootStat, 0, all), this::freed);
         this.files = new OpenFiles(this.layers);
         if (upper != null) {
             this.work = WorkDir.open(workdir);
@@ -88,6 +93,13 @@ public final class OverlayFs implements FuseFilesystem {
             this.work = null;
             this.copyUp = null;
             this.writes = null;
+        }
+    }
+
+    private void freed(Node<Entry> n) {
+        Fd anon = anonymous.remove(n.id());
+        if (anon != null) {
+            anon.close();
         }
     }
 
@@ -181,7 +193,8 @@ public final class OverlayFs implements FuseFilesystem {
     public Attr getattr(Caller c, long nodeid, long fh) throws ErrnoException {
         Node<Entry> n = node(nodeid);
         Entry e = n.payload();
-        return attr(e, resolver.restat(n.path(), e));
+        Fd anon = anonymous.get(nodeid);
+        return attr(e, anon != null ? Sys.stat(anon) : resolver.restat(n.path(), e));
     }
 
     @Override
@@ -404,7 +417,7 @@ public final class OverlayFs implements FuseFilesystem {
     @Override
     public EntryOut link(Caller c, long nodeid, long newParent, String newName) throws ErrnoException {
         Node<Entry> p = dir(newParent);
-        Entry e = writes("link").link(node(nodeid), p, newName);
+        Entry e = writes("link").link(node(nodeid), anonymous.get(nodeid), p, newName);
         return made(p, newName, e);
     }
 
@@ -442,6 +455,31 @@ public final class OverlayFs implements FuseFilesystem {
         EntryOut out = made(p, name, e);
         long fh = files.add(nodes.get(out.nodeid()), opened[0], access != Linux.O_RDONLY);
         return new Created(out, new OpenReply(fh, Fuse.FOPEN_KEEP_CACHE, 0));
+    }
+
+    @Override
+    public Created tmpfile(Caller c, long parent, int flags, int mode, int umask) throws ErrnoException {
+        Node<Entry> p = dir(parent);
+        Writes w = writes("tmpfile");
+        int access = (flags & Linux.O_ACCMODE) == Linux.O_RDONLY ? Linux.O_RDWR : flags & Linux.O_ACCMODE;
+        try (DirHandles.Handle up = w.upperDir(p)) {
+            Stat dirStat = Sys.stat(up.fd());
+            Fd fd = Sys.openAt(up.fd(), ".", Linux.O_TMPFILE | access, mode & 07777);
+            try {
+                Sys.fchown(fd, c.uid(), Writes.groupFor(c, dirStat));
+                Sys.fchmod(fd, mode & 07777);
+                Entry e = Entry.of(Sys.stat(fd), 0, null);
+                // A name no real entry can have (it holds a NUL), dropped at once: the file has none.
+                Node<Entry> n = nodes.lookup(p, "\0tmpfile" + anonymousNames.incrementAndGet(), e, (o, f) -> null);
+                nodes.detach(n);
+                anonymous.put(n.id(), Sys.dup(fd));
+                long fh = files.add(n, fd, true);
+                return new Created(entryOut(n.id(), attr(e, e.stat())), new OpenReply(fh, Fuse.FOPEN_KEEP_CACHE, 0));
+            } catch (ErrnoException | RuntimeException ex) {
+                fd.close();
+                throw ex;
+            }
+        }
     }
 
     @Override

@@ -56,7 +56,7 @@ final class Writes {
     }
 
     /** A directory in the upper layer: copies {@code dir} up and opens it. Close the handle. */
-    private DirHandles.Handle upperDir(Node<Entry> dir) throws ErrnoException {
+    DirHandles.Handle upperDir(Node<Entry> dir) throws ErrnoException {
         copyUp.ensure(dir);
         return handles.acquire(0, dir.path());
     }
@@ -98,7 +98,7 @@ final class Writes {
             boolean inheritGroup = (parent.mode() & Linux.S_ISGID) != 0;
             try {
                 maker.make(w, tmp);
-                Sys.chownAt(w, tmp, c.uid(), inheritGroup ? parent.gid() : c.gid());
+                Sys.chownAt(w, tmp, c.uid(), groupFor(c, parent));
                 if (mode >= 0) {
                     int m = mode & 07777;
                     Sys.chmodAt(w, tmp, isDir && inheritGroup ? m | Linux.S_ISGID : m);
@@ -115,6 +115,11 @@ final class Writes {
         }
     }
 
+    /** The group of a new object: the directory's where it is set-group-id, else the caller's. */
+    static int groupFor(Caller c, Stat parentDir) {
+        return (parentDir.mode() & Linux.S_ISGID) != 0 ? parentDir.gid() : c.gid();
+    }
+
     /** Renames a finished object from the work directory to {@code name}, over a whiteout if one is there. */
     private void publish(Fd upperDir, String name, String tmp, boolean isDir, boolean overWhiteout)
             throws ErrnoException {
@@ -129,22 +134,29 @@ final class Writes {
         }
     }
 
-    /** A new hard link {@code newName} in {@code dir} to the file of node {@code old}. */
-    Entry link(Node<Entry> old, Node<Entry> dir, String newName) throws ErrnoException {
+    /**
+     * A new hard link {@code newName} in {@code dir} to the file of node {@code old}; {@code anon}
+     * is the descriptor of an O_TMPFILE file that has no name yet (else null).
+     */
+    Entry link(Node<Entry> old, Fd anon, Node<Entry> dir, String newName) throws ErrnoException {
         if (find(dir, newName) != null) {
             throw new ErrnoException(Errno.EEXIST, "link", newName);
         }
-        Entry src = copyUp.ensure(old);
+        Entry src = anon != null ? old.payload() : copyUp.ensure(old);
         if (src.isDir()) {
             throw new ErrnoException(Errno.EPERM, "link", old.name());
         }
         try (DirHandles.Handle from = handles.acquire(0, old.parent().path()); DirHandles.Handle up = upperDir(dir)) {
-            if (!isUpperWhiteout(up.fd(), newName)) {
-                Sys.linkAt(from.fd(), old.name(), up.fd(), newName);
+            boolean overWhiteout = isUpperWhiteout(up.fd(), newName);
+            Fd target = overWhiteout ? work.fd() : up.fd();
+            String name = overWhiteout ? work.tempName() : newName;
+            if (anon != null) {
+                Sys.linkFd(anon, target, name);
             } else {
-                String tmp = work.tempName();
-                Sys.linkAt(from.fd(), old.name(), work.fd(), tmp);
-                Sys.renameAt(work.fd(), tmp, up.fd(), newName, 0);
+                Sys.linkAt(from.fd(), old.name(), target, name);
+            }
+            if (overWhiteout) {
+                Sys.renameAt(work.fd(), name, up.fd(), newName, 0);
             }
             if (src.idIno() != src.stat().ino() || src.idDev() != src.stat().dev()) {
                 copyUp.markImpure(up.fd()); // an entry with an origin now lives here

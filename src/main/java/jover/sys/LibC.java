@@ -66,6 +66,8 @@ public interface LibC {
 
     @SaveError int fchmod(int fd, int mode);
 
+    @SaveError int fcntl(int fd, int cmd, int arg);
+
     @SaveError int utimensat(int dirfd, @In byte[] path, @In long[] times, int flags);
 
     @SaveError int ftruncate(int fd, long length);

@@ -312,6 +312,17 @@ public final class Sys {
                 "fchmodat2", name);
     }
 
+    /** A second descriptor for the same open file (close-on-exec). */
+    public static Fd dup(Fd fd) throws ErrnoException {
+        final int fDupfdCloexec = 1030;
+        return new Fd(check(C.fcntl(fd.get(), fDupfdCloexec, 0), "fcntl(F_DUPFD_CLOEXEC)", "fd " + fd.get()));
+    }
+
+    /** chown of an open file (including an O_TMPFILE one) through AT_EMPTY_PATH. */
+    public static void fchown(Fd fd, int uid, int gid) throws ErrnoException {
+        check(C.fchownat(fd.get(), new byte[] {0}, uid, gid, Linux.AT_EMPTY_PATH), "fchownat", "fd " + fd.get());
+    }
+
     public static void fchmod(Fd fd, int mode) throws ErrnoException {
         check(C.fchmod(fd.get(), mode), "fchmod", "fd " + fd.get());
     }
