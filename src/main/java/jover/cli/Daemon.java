@@ -48,10 +48,19 @@ public final class Daemon {
             workdir = config.workDir().isPresent()
                     ? Sys.open(Raw.of(config.workDir().get()), Linux.O_RDONLY | Linux.O_DIRECTORY) : null;
             OverlayFs fs = new OverlayFs(layers, workdir, config.mountsReadOnly(), config.userXattr(),
-                    config.timeoutSeconds());
+                    config.timeoutSeconds(), !config.passthrough().equals("off"));
             FuseServer server = new FuseServer(fs, config.threads(), config.debug(), err);
             FuseMount.mount(spec(config, target), server);
             Unmounter unmounter = new Unmounter(target);
+            if (!fs.passthroughActive() && !config.passthrough().equals("off")) {
+                if (config.passthrough().equals("on")) {
+                    unmounter.onSignal();
+                    err.println("jover: passthrough=on, but the kernel refused FUSE passthrough (it needs "
+                            + "CAP_SYS_ADMIN and a kernel built with it); mount with passthrough=auto or off");
+                    return 1;
+                }
+                err.println("jover: FUSE passthrough unavailable; file data is served in userspace");
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(unmounter::onSignal, "jover-unmount"));
             installStatsSignal(fs);
             if (statusFd != null) {

@@ -64,6 +64,17 @@ final class CopyUp {
         }
     }
 
+    /**
+     * Copies node {@code n} up without changing it (its parent must be in the upper already):
+     * the node keeps denoting the lower file, for the opens that read it; a later lookup of the
+     * name finds the copy. Returns the copy's entry.
+     */
+    Entry copyBeside(Node<Entry> n) throws ErrnoException {
+        Entry up = copy(n.parent().path(), n.name(), n.payload());
+        done.incrementAndGet();
+        return up;
+    }
+
     private Entry copy(String parentPath, String name, Entry e) throws ErrnoException {
         Stat st = e.stat();
         String tmp = work.tempName();

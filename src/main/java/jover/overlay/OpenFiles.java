@@ -29,6 +29,8 @@ final class OpenFiles {
         volatile int layer;
         /** The lower descriptor a retargeted handle used: closed at release, as a read may still use it. */
         Fd retired;
+        /** This open holds a reference on its node's passthrough backing (see BackingIds). */
+        volatile boolean backed;
 
         OpenFile(Node<Entry> node, Fd fd, int layer, boolean writable) {
             this.node = node;
@@ -112,7 +114,8 @@ final class OpenFiles {
         }
     }
 
-    void release(long fh) {
+    /** Closes the handle; returns it (to release what else it holds), or null when it was not open. */
+    OpenFile release(long fh) {
         OpenFile f = table.remove(fh);
         if (f != null) {
             f.fd.close();
@@ -120,6 +123,7 @@ final class OpenFiles {
                 f.retired.close();
             }
         }
+        return f;
     }
 
     int size() {

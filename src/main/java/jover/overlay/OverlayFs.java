@@ -11,7 +11,9 @@ import jover.fuse.codec.EntryOut;
 import jover.fuse.server.Caller;
 import jover.fuse.server.DirSink;
 import jover.fuse.server.FuseFilesystem;
+import jover.fuse.server.Kernel;
 import jover.fuse.server.OpenReply;
+import jover.node.BackingIds;
 import jover.node.HandleTable;
 import jover.node.Node;
 import jover.node.NodeTable;
@@ -53,6 +55,9 @@ public final class OverlayFs implements FuseFilesystem {
     /** Nodes of O_TMPFILE files, which have no name: reached through a descriptor of their own. */
     private final ConcurrentHashMap<Long, Fd> anonymous = new ConcurrentHashMap<>();
     private final AtomicLong anonymousNames = new AtomicLong();
+    private final boolean wantPassthrough;
+    private volatile Kernel kernel;
+    private final BackingIds backing = new BackingIds(id -> kernel.backingClose(id));
 
     /** An open directory: its listing, built on the first READDIR from offset 0. */
     private static final class OpenDir {
@@ -63,8 +68,9 @@ public final class OverlayFs implements FuseFilesystem {
      * @param layers  the stack, topmost first; a writable layer can only be the first (the upper)
      * @param workdir the open work directory, present exactly when there is an upper
      */
-    public OverlayFs(List<Layer> layers, Fd workdir, boolean readOnly, boolean userXattr, double timeoutSeconds)
-            throws ErrnoException {
+    public OverlayFs(List<Layer> layers, Fd workdir, boolean readOnly, boolean userXattr, double timeoutSeconds,
+                     boolean passthrough) throws ErrnoException {
+        this.wantPassthrough = passthrough;
         this.layers = List.copyOf(layers);
         this.upper = this.layers.get(0).writable() ? this.layers.get(0) : null;
         this.readOnly = readOnly || upper == null;
@@ -107,6 +113,22 @@ public final class OverlayFs implements FuseFilesystem {
     public String stats() {
         return "nodes=" + nodes.size() + " handles=" + (files.size() + dirs.size()) + " dirhandles=" + handles.size()
                 + " copyups=" + (copyUp == null ? 0 : copyUp.count());
+    }
+
+    @Override
+    public boolean wantsPassthrough() {
+        return wantPassthrough;
+    }
+
+    @Override
+    public void attach(Kernel k) {
+        this.kernel = k;
+    }
+
+    /** Whether file data goes through passthrough (negotiated and working). */
+    public boolean passthroughActive() {
+        Kernel k = kernel;
+        return k != null && k.passthrough();
     }
 
     @Override
@@ -215,12 +237,79 @@ public final class OverlayFs implements FuseFilesystem {
         if (n.payload().isDir()) {
             throw new ErrnoException(Errno.EISDIR, "open", n.path());
         }
-        if (OpenFiles.wantsWrite(flags)) {
+        boolean write = OpenFiles.wantsWrite(flags);
+        if (write) {
             writes("open");
+        }
+        boolean pt = passthroughActive();
+        if (pt) {
+            moveOffLowerBacking(n, write);
+        }
+        if (write) {
             copyUp.ensure(n);
         }
-        // The kernel may keep cached pages across opens: every change goes through this mount.
-        return new OpenReply(files.open(n, flags), Fuse.FOPEN_KEEP_CACHE, 0);
+        long fh = files.open(n, flags);
+        return pt ? backed(n, fh, null) : new OpenReply(fh, Fuse.FOPEN_KEEP_CACHE, 0);
+    }
+
+    /**
+     * The copy-up hazard under passthrough: the kernel allows one backing file per inode while
+     * it has opens, so an inode reading a lower file cannot also get the upper copy. When an open
+     * needs the upper copy of such a node (a write, or a read after an in-place copy-up), the
+     * name moves to a new node: copy up beside the old one, drop the old one from the name, tell
+     * the kernel to forget its entry, and answer ESTALE. The VFS retries the open once with a
+     * fresh lookup, which finds the new node. Old descriptors keep reading the lower file.
+     */
+    private void moveOffLowerBacking(Node<Entry> n, boolean write) throws ErrnoException {
+        BackingIds.Backing live = backing.get(n.id());
+        if (live == null || live.layer() == 0 || !write && live.layer() == n.payload().layer()) {
+            return;
+        }
+        Node<Entry> parent = n.parent();
+        synchronized (n) {
+            if (nodes.child(parent, n.name()) == n) {
+                if (write && !CopyUp.inUpper(n.payload())) {
+                    copyUp.ensure(parent);
+                    copyUp.copyBeside(n);
+                }
+                nodes.detach(n);
+            }
+        }
+        kernel.invalidateEntry(parent.id(), n.name());
+        throw new ErrnoException(Errno.ESTALE, "open", n.path());
+    }
+
+    /**
+     * Registers one more passthrough open of {@code n} and answers it: the node's backing file
+     * (registered on its first open) or, where the kernel refuses one (a stacked filesystem:
+     * ELOOP), userspace I/O for as long as the node has opens. {@code anon}: an O_TMPFILE file's
+     * descriptor, else null.
+     */
+    private OpenReply backed(Node<Entry> n, long fh, Fd anon) throws ErrnoException {
+        int id;
+        try {
+            id = backing.acquire(n.id(), n.payload().layer(), () -> registerBacking(n, anon));
+        } catch (ErrnoException | RuntimeException e) {
+            files.release(fh);
+            throw e;
+        }
+        files.get(fh).backed = true;
+        return id > 0 ? new OpenReply(fh, Fuse.FOPEN_PASSTHROUGH, id) : new OpenReply(fh, 0, 0);
+    }
+
+    private int registerBacking(Node<Entry> n, Fd anon) throws ErrnoException {
+        if (anon != null) {
+            return kernel.backingOpen(anon);
+        }
+        Entry e = n.payload();
+        try (Fd file = Sys.openBeneath(layers.get(e.layer()).root(), n.path(), Linux.O_PATH | Linux.O_NOFOLLOW)) {
+            return kernel.backingOpen(file);
+        } catch (ErrnoException ex) {
+            if (ex.errno() == Errno.ELOOP || ex.errno() == Errno.EPERM || ex.errno() == Errno.EOPNOTSUPP) {
+                return 0; // the kernel will not pass this file through: serve it in userspace
+            }
+            throw ex;
+        }
     }
 
     @Override
@@ -235,7 +324,10 @@ public final class OverlayFs implements FuseFilesystem {
 
     @Override
     public void release(long nodeid, long fh) {
-        files.release(fh);
+        OpenFiles.OpenFile f = files.release(fh);
+        if (f != null && f.backed) {
+            backing.release(f.node.id());
+        }
     }
 
     @Override
@@ -453,8 +545,9 @@ public final class OverlayFs implements FuseFilesystem {
             throw ex;
         }
         EntryOut out = made(p, name, e);
-        long fh = files.add(nodes.get(out.nodeid()), opened[0], access != Linux.O_RDONLY);
-        return new Created(out, new OpenReply(fh, Fuse.FOPEN_KEEP_CACHE, 0));
+        Node<Entry> n = nodes.get(out.nodeid());
+        long fh = files.add(n, opened[0], access != Linux.O_RDONLY);
+        return new Created(out, passthroughActive() ? backed(n, fh, null) : new OpenReply(fh, Fuse.FOPEN_KEEP_CACHE, 0));
     }
 
     @Override
@@ -472,9 +565,11 @@ public final class OverlayFs implements FuseFilesystem {
                 // A name no real entry can have (it holds a NUL), dropped at once: the file has none.
                 Node<Entry> n = nodes.lookup(p, "\0tmpfile" + anonymousNames.incrementAndGet(), e, (o, f) -> null);
                 nodes.detach(n);
-                anonymous.put(n.id(), Sys.dup(fd));
+                Fd anon = Sys.dup(fd);
+                anonymous.put(n.id(), anon);
                 long fh = files.add(n, fd, true);
-                return new Created(entryOut(n.id(), attr(e, e.stat())), new OpenReply(fh, Fuse.FOPEN_KEEP_CACHE, 0));
+                OpenReply open = passthroughActive() ? backed(n, fh, anon) : new OpenReply(fh, Fuse.FOPEN_KEEP_CACHE, 0);
+                return new Created(entryOut(n.id(), attr(e, e.stat())), open);
             } catch (ErrnoException | RuntimeException ex) {
                 fd.close();
                 throw ex;

@@ -20,6 +20,15 @@ public interface FuseFilesystem {
     /** Time for which the kernel may trust an entry or attributes, in seconds. */
     double cacheTimeout();
 
+    /** Whether to ask for FUSE_PASSTHROUGH at INIT. */
+    default boolean wantsPassthrough() {
+        return false;
+    }
+
+    /** Called once the mount answers, before any request but INIT: the kernel side of the connection. */
+    default void attach(Kernel kernel) {
+    }
+
     /** Capabilities the filesystem wants from INIT, beyond the server's defaults. */
     default int extraInitFlags() {
         return 0;

@@ -58,6 +58,9 @@ public final class FuseMount {
             Sys.umount(spec.target(), Linux.MNT_DETACH);
             throw new ErrnoException(Errno.EPROTO, "FUSE INIT", spec.target());
         }
+        try (Fd probe = Sys.open("/", Linux.O_PATH | Linux.O_DIRECTORY)) {
+            server.connected(dev, probe);
+        }
         for (int i = 1; i < server.workers(); i++) {
             Fd clone = Sys.open("/dev/fuse", Linux.O_RDWR);
             Sys.ioctl(clone, Fuse.DEV_IOC_CLONE, dev.get());

@@ -4,15 +4,22 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jover.fuse.abi.Fuse;
+import jover.fuse.codec.Encoder;
 import jover.fuse.codec.InitOut;
+import jover.sys.Errno;
 import jover.sys.ErrnoException;
+import jover.sys.Fd;
+import jover.sys.Sys;
 
 /**
  * Serves one FUSE connection with several worker threads, each on its own channel. Threads are
  * daemon threads: a process that must exit (signal, fatal error) is never held up by a worker
  * blocked in read(2), which nothing but ENODEV or an abort can wake.
  */
-public final class FuseServer {
+public final class FuseServer implements Kernel {
     private final FuseFilesystem fs;
     private final boolean debug;
     private final PrintStream log;
@@ -94,6 +101,81 @@ public final class FuseServer {
     public ErrnoException awaitExit() throws InterruptedException {
         allExited.await();
         return failure;
+    }
+
+    // ---- the kernel side, once mounted ----
+
+    private volatile Fd device;
+    private volatile boolean passthrough;
+    private final ByteBuffer notifyBuffer = ByteBuffer.allocateDirect(Fuse.OUT_HEADER_SIZE + 16 + 256)
+            .order(ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * Called by {@link FuseMount} once INIT is done: keeps the device for ioctls and
+     * notifications, and probes passthrough: BACKING_OPEN of a directory fails with EISDIR
+     * when passthrough is on and EPERM when the kernel silently turned it off.
+     */
+    void connected(Fd dev, Fd probeDir) {
+        this.device = dev;
+        InitOut init = negotiated;
+        if (init != null && (init.flags2() & Fuse.FLAGS2_PASSTHROUGH) != 0) {
+            try {
+                backingClose(backingOpen(probeDir)); // cannot succeed on a directory
+                passthrough = true;
+            } catch (ErrnoException e) {
+                passthrough = e.errno() == Errno.EISDIR;
+            }
+        }
+        fs.attach(this);
+    }
+
+    @Override
+    public boolean passthrough() {
+        return passthrough;
+    }
+
+    @Override
+    public int backingOpen(Fd file) throws ErrnoException {
+        byte[] map = new byte[16];
+        ByteBuffer.wrap(map).order(ByteOrder.LITTLE_ENDIAN).putInt(0, file.get());
+        return Sys.ioctl(device, Fuse.DEV_IOC_BACKING_OPEN, map);
+    }
+
+    @Override
+    public void backingClose(int id) {
+        try {
+            Sys.ioctl(device, Fuse.DEV_IOC_BACKING_CLOSE, id);
+        } catch (ErrnoException e) {
+            log("backing close " + id + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void invalidateEntry(long parent, String name) {
+        synchronized (notifyBuffer) {
+            ByteBuffer b = notifyBuffer;
+            int n = name.length();
+            int len = Fuse.OUT_HEADER_SIZE + 16 + n + 1;
+            if (len > b.capacity()) {
+                return;
+            }
+            Encoder.outHeader(b, 0, len, Fuse.NOTIFY_INVAL_ENTRY, 0);
+            b.putLong(Fuse.OUT_HEADER_SIZE, parent);
+            b.putInt(Fuse.OUT_HEADER_SIZE + 8, n);
+            b.putInt(Fuse.OUT_HEADER_SIZE + 12, 0);
+            for (int i = 0; i < n; i++) {
+                b.put(Fuse.OUT_HEADER_SIZE + 16 + i, (byte) name.charAt(i));
+            }
+            b.put(Fuse.OUT_HEADER_SIZE + 16 + n, (byte) 0);
+            try {
+                Sys.write(device, b, len);
+            } catch (ErrnoException e) {
+                // ENOENT: the kernel had no such entry cached, which is what we wanted
+                if (e.errno() != Errno.ENOENT) {
+                    log("invalidate entry " + name + ": " + e.getMessage());
+                }
+            }
+        }
     }
 
     /** Requests being served right now. */

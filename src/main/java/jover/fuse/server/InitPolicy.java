@@ -24,8 +24,12 @@ public final class InitPolicy {
     private InitPolicy() {
     }
 
-    /** The reply to {@code in}, or null when the kernel's major version is older than 7. */
-    public static InitOut reply(InitIn in, int extraFlags) {
+    /**
+     * The reply to {@code in}, or null when the kernel's major version is older than 7.
+     * {@code passthrough} asks for FUSE_PASSTHROUGH (flags2, read only with INIT_EXT) with a
+     * backing stack depth of 1; the kernel enables it only when it offers it too.
+     */
+    public static InitOut reply(InitIn in, int extraFlags, boolean passthrough) {
         if (in.major() < Fuse.KERNEL_VERSION) {
             return null;
         }
@@ -35,7 +39,10 @@ public final class InitPolicy {
         }
         int minor = Math.min(in.minor(), Fuse.KERNEL_MINOR_VERSION);
         int flags = (WANTED | extraFlags) & in.flags() & ~NEVER;
+        boolean ext = (flags & Fuse.INIT_INIT_EXT) != 0;
+        int flags2 = passthrough && ext ? in.flags2() & Fuse.FLAGS2_PASSTHROUGH : 0;
+        int stackDepth = flags2 != 0 ? 1 : 0;
         return new InitOut(Fuse.KERNEL_VERSION, minor, in.maxReadahead(), flags, 64, 48, MAX_WRITE, 1,
-                MAX_PAGES, 0, 0);
+                MAX_PAGES, flags2, stackDepth);
     }
 }

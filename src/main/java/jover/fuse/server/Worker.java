@@ -278,7 +278,7 @@ final class Worker implements Runnable {
 
     private int init() throws ErrnoException {
         InitIn kernel = Decoder.initIn(in, BODY);
-        InitOut reply = InitPolicy.reply(kernel, fs.extraInitFlags());
+        InitOut reply = InitPolicy.reply(kernel, fs.extraInitFlags(), fs.wantsPassthrough());
         if (reply == null) {
             throw new ErrnoException(Errno.EINVAL, "INIT", "kernel protocol too old");
         }

@@ -106,7 +106,7 @@ class InitNegotiationTest {
     void policy_flagsAreOnlyThoseOffered_minorIsTheSmaller_andNeverLocksOrWriteback() {
         qt().forAll(integers().all(), integers().between(0, 200), integers().all())
                 .checkAssert((offered, minor, readahead) -> {
-                    InitOut out = InitPolicy.reply(new InitIn(7, minor, readahead, offered, 0), 0);
+                    InitOut out = InitPolicy.reply(new InitIn(7, minor, readahead, offered, 0), 0, false);
                     assertNotNull(out);
                     assertEquals(7, out.major());
                     assertEquals(Math.min(minor, 45), out.minor());
@@ -124,24 +124,24 @@ class InitNegotiationTest {
     void policy_extraFlags_areAddedWhenOffered_butNeverBeyondTheOffer() {
         int offered = OFFERED;
         InitOut out = InitPolicy.reply(new InitIn(7, 45, 0, offered, 0),
-                Fuse.INIT_AUTO_INVAL_DATA | Fuse.INIT_POSIX_ACL);
+                Fuse.INIT_AUTO_INVAL_DATA | Fuse.INIT_POSIX_ACL, false);
         assertTrue((out.flags() & Fuse.INIT_AUTO_INVAL_DATA) != 0);
         assertTrue((out.flags() & Fuse.INIT_POSIX_ACL) != 0);
         InitOut notOffered = InitPolicy.reply(new InitIn(7, 45, 0, offered & ~Fuse.INIT_POSIX_ACL, 0),
-                Fuse.INIT_POSIX_ACL);
+                Fuse.INIT_POSIX_ACL, false);
         assertEquals(0, notOffered.flags() & Fuse.INIT_POSIX_ACL);
     }
 
     @Test
     void policy_extraFlags_cannotTurnOnWritebackCacheOrLocks() {
         // WRITEBACK_CACHE rules out passthrough; lock requests have no handler (they would get ENOSYS).
-        InitOut out = InitPolicy.reply(new InitIn(7, 45, 0, -1, -1), NEVER);
+        InitOut out = InitPolicy.reply(new InitIn(7, 45, 0, -1, -1), NEVER, false);
         assertEquals(0, out.flags() & NEVER, "flags " + Integer.toHexString(out.flags()));
     }
 
     @Test
     void policy_kernelOffersNothing_repliesNoFlags() {
-        InitOut out = InitPolicy.reply(new InitIn(7, 45, 0, 0, 0), 0);
+        InitOut out = InitPolicy.reply(new InitIn(7, 45, 0, 0, 0), 0, false);
         assertEquals(0, out.flags());
         assertEquals(0, out.flags2());
     }
@@ -154,7 +154,7 @@ class InitNegotiationTest {
 
     @Test
     void policy_majorAbove7_givesOurVersionAndNothingElse() {
-        InitOut out = InitPolicy.reply(new InitIn(9, 0, 0x20000, OFFERED, OFFERED2), 0);
+        InitOut out = InitPolicy.reply(new InitIn(9, 0, 0x20000, OFFERED, OFFERED2), 0, false);
         assertEquals(7, out.major());
         assertEquals(0, out.flags());
         assertEquals(0, out.flags2());
@@ -166,5 +166,22 @@ class InitNegotiationTest {
         assertEquals(1 << 20, InitPolicy.MAX_WRITE);
         assertEquals(256, InitPolicy.MAX_PAGES);
         assertTrue(InitPolicy.MAX_PAGES <= 0xffff, "max_pages is a u16");
+    }
+
+    @Test
+    void policy_passthrough_onlyWithInitExtAndTheKernelsOffer_andStackDepthOne() {
+        int offered2 = Fuse.FLAGS2_PASSTHROUGH;
+        InitOut on = InitPolicy.reply(new InitIn(7, 45, 0, OFFERED | Fuse.INIT_INIT_EXT, offered2), 0, true);
+        assertEquals(Fuse.FLAGS2_PASSTHROUGH, on.flags2() & Fuse.FLAGS2_PASSTHROUGH);
+        assertTrue((on.flags() & Fuse.INIT_INIT_EXT) != 0, "flags2 is read only with INIT_EXT");
+        assertEquals(1, on.maxStackDepth());
+        assertEquals(0, on.flags() & Fuse.INIT_WRITEBACK_CACHE, "writeback cache rules passthrough out");
+        InitOut notWanted = InitPolicy.reply(new InitIn(7, 45, 0, OFFERED | Fuse.INIT_INIT_EXT, offered2), 0, false);
+        assertEquals(0, notWanted.flags2());
+        assertEquals(0, notWanted.maxStackDepth());
+        InitOut notOffered = InitPolicy.reply(new InitIn(7, 45, 0, OFFERED | Fuse.INIT_INIT_EXT, 0), 0, true);
+        assertEquals(0, notOffered.flags2());
+        InitOut noExt = InitPolicy.reply(new InitIn(7, 45, 0, OFFERED & ~Fuse.INIT_INIT_EXT, offered2), 0, true);
+        assertEquals(0, noExt.flags2());
     }
 }
