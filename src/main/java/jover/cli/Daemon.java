@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import jover.fuse.abi.Opcode;
 import jover.fuse.server.FuseMount;
 import jover.fuse.server.FuseServer;
 import jover.overlay.Layer;
@@ -62,7 +63,7 @@ public final class Daemon {
                 err.println("jover: FUSE passthrough unavailable; file data is served in userspace");
             }
             Runtime.getRuntime().addShutdownHook(new Thread(unmounter::onSignal, "jover-unmount"));
-            installStatsSignal(fs);
+            installStatsSignal(fs, server);
             if (statusFd != null) {
                 Sys.detachStdio();
                 Sys.chdir("/");
@@ -129,9 +130,11 @@ public final class Daemon {
     }
 
     /** SIGUSR1 prints one line of counters to stderr (tests read it; harmless otherwise). */
-    private static void installStatsSignal(OverlayFs fs) {
+    private static void installStatsSignal(OverlayFs fs, FuseServer server) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("USR1"), s -> System.err.println("jover-stats " + fs.stats()));
+            sun.misc.Signal.handle(new sun.misc.Signal("USR1"), s -> System.err.println("jover-stats " + fs.stats()
+                    + " reads=" + server.served(Opcode.READ) + " writes=" + server.served(Opcode.WRITE)
+                    + " passthrough=" + (fs.passthroughActive() ? 1 : 0)));
         } catch (IllegalArgumentException e) {
             // the signal is reserved on this JVM: statistics are simply unavailable
         }

@@ -30,6 +30,8 @@ public final class FuseServer implements Kernel {
     private volatile InitOut negotiated;
     private volatile ErrnoException failure;
     private final int workers;
+    private final java.util.concurrent.atomic.AtomicLongArray served =
+            new java.util.concurrent.atomic.AtomicLongArray(jover.fuse.abi.Opcode.LIMIT);
 
     public FuseServer(FuseFilesystem fs, int workers, boolean debug, PrintStream log) {
         this.fs = fs;
@@ -176,6 +178,17 @@ public final class FuseServer implements Kernel {
                 }
             }
         }
+    }
+
+    void count(int opcode) {
+        if (opcode >= 0 && opcode < served.length()) {
+            served.incrementAndGet(opcode);
+        }
+    }
+
+    /** How many requests of {@code opcode} were served since mount. */
+    public long served(int opcode) {
+        return served.get(opcode);
     }
 
     /** Requests being served right now. */

@@ -72,6 +72,7 @@ final class Worker implements Runnable {
 
     private void handle(int n) {
         InHeader h = Decoder.header(in);
+        server.count(h.opcode());
         if (server.debug()) {
             server.log("unique: " + h.unique() + ", opcode: " + Opcode.name(h.opcode()) + " (" + h.opcode()
                     + "), nodeid: " + h.nodeid() + ", insize: " + n + ", pid: " + h.pid());
