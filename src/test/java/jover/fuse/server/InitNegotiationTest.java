@@ -148,8 +148,8 @@ class InitNegotiationTest {
 
     @Test
     void policy_majorBelow7_isRefused() {
-        assertNull(InitPolicy.reply(new InitIn(6, 45, 0, OFFERED, 0), 0));
-        assertNull(InitPolicy.reply(new InitIn(0, 0, 0, 0, 0), 0));
+        assertNull(InitPolicy.reply(new InitIn(6, 45, 0, OFFERED, 0), 0, false));
+        assertNull(InitPolicy.reply(new InitIn(0, 0, 0, 0, 0), 0, false));
     }
 
     @Test
