@@ -51,6 +51,7 @@ public final class Daemon {
             OverlayFs fs = new OverlayFs(layers, workdir, config.mountsReadOnly(), config.userXattr(),
                     config.timeoutSeconds(), !config.passthrough().equals("off"));
             FuseServer server = new FuseServer(fs, config.threads(), config.debug(), err);
+            installStatsSignal(fs, server); // before the mount is visible: SIGUSR1 would otherwise kill us
             FuseMount.mount(spec(config, target), server);
             Unmounter unmounter = new Unmounter(target);
             if (!fs.passthroughActive() && !config.passthrough().equals("off")) {
@@ -63,7 +64,6 @@ public final class Daemon {
                 err.println("jover: FUSE passthrough unavailable; file data is served in userspace");
             }
             Runtime.getRuntime().addShutdownHook(new Thread(unmounter::onSignal, "jover-unmount"));
-            installStatsSignal(fs, server);
             if (statusFd != null) {
                 Sys.detachStdio();
                 Sys.chdir("/");
