@@ -96,23 +96,23 @@ final class CopyUp {
             } catch (ErrnoException | RuntimeException ex) {
                 discard(tmp);
                 if (ex instanceof ErrnoException && ((ErrnoException) ex).errno() == Errno.EEXIST) {
-                    return existing(parentPath, name, e, upper.fd()); // copied up by someone else
+                    return existing(name, e, upper.fd()); // copied up by someone else
                 }
                 throw ex;
             }
-            return existing(parentPath, name, e, upper.fd());
+            return existing(name, e, upper.fd());
         }
     }
 
-    /** The entry of the upper copy now at {@code name}, keeping the lower's identity. */
-    private Entry existing(String parentPath, String name, Entry lower, Fd upperParent) throws ErrnoException {
+    /** The entry of the upper copy now at {@code name}: its identity comes from its origin, as on lookup. */
+    private Entry existing(String name, Entry lower, Fd upperParent) throws ErrnoException {
         Stat st = Sys.statAt(upperParent, name);
         int[] dirs = null;
         if (lower.isDir()) {
             dirs = new int[lower.dirLayers().length + 1];
             System.arraycopy(lower.dirLayers(), 0, dirs, 1, lower.dirLayers().length);
         }
-        return new Entry(st, 0, dirs, lower.idDev(), lower.idIno());
+        return origins.withIdentity(Entry.of(st, 0, dirs), upperParent, name);
     }
 
     /** Creates the object in the work directory: an empty directory, a copy of the data, a link or a node. */

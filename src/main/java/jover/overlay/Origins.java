@@ -23,6 +23,8 @@ import jover.sys.Sys;
 final class Origins {
     private static final int HEADER = 21;
     private static final int MAGIC = 0xfb;
+    /** Cached answer "this origin does not give the inode number". */
+    private static final long[] NONE = new long[0];
 
     private final List<Layer> layers;
     private final String originXattr;
@@ -100,7 +102,7 @@ final class Origins {
         String key = HexFormat.of().formatHex(value);
         long[] id = resolved.getIfPresent(key);
         if (id != null) {
-            return id;
+            return id == NONE ? null : id;
         }
         FileHandle h = new FileHandle(value[4] & 0xff, Arrays.copyOfRange(value, HEADER, value.length));
         long triedDev = -1;
@@ -111,9 +113,12 @@ final class Origins {
             triedDev = l.dev();
             try (Fd f = Sys.openByHandle(l.root(), h, Linux.O_PATH)) {
                 Stat st = Sys.stat(f);
-                id = new long[] {st.dev(), st.ino()};
+                // A lower file with several hard links may have been copied up under each of its
+                // names, to different upper files: like the kernel (index=off), those keep their
+                // own inode numbers rather than share the origin's.
+                id = !st.isDir() && st.nlink() > 1 ? NONE : new long[] {st.dev(), st.ino()};
                 resolved.put(key, id);
-                return id;
+                return id == NONE ? null : id;
             } catch (ErrnoException ex) {
                 // not on this layer's filesystem (ESTALE) or gone: try the next
             }
