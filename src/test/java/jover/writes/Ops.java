@@ -266,6 +266,35 @@ final class Ops {
         }, NONE);
     }
 
+    /** Opens {@code p} O_RDWR, unlinks it, then writes, reads and fstats through the descriptor. */
+    static Op writeAfterUnlink(String p, String text) {
+        return Op.of("open " + p + " O_RDWR, unlink it, write '" + esc(text) + "' and read through the fd", root -> {
+            int fd = FsCalls.open(path(root, p), Linux.O_RDWR, 0);
+            try {
+                FsCalls.unlink(path(root, p));
+                FsCalls.pwrite(fd, bytes(text), 0);
+                Stat st = Sys.stat(new jover.sys.Fd(fd)); // closed by the finally below
+                return "'" + esc(text(FsCalls.pread(fd, 4096, 0))) + "' nlink " + st.nlink() + " size " + st.size();
+            } finally {
+                FsCalls.close(fd);
+            }
+        }, new Remove(p));
+    }
+
+    /** Opens {@code to} read-only, renames {@code from} over it, reads through the descriptor. */
+    static Op renameOverOpenFile(String from, String to) {
+        return Op.of("open " + to + " O_RDONLY, rename " + from + " over it, read through the fd", root -> {
+            int fd = FsCalls.open(path(root, to), Linux.O_RDONLY, 0);
+            try {
+                FsCalls.rename2(path(root, from), path(root, to), 0);
+                Stat st = Sys.stat(new jover.sys.Fd(fd)); // closed by the finally below
+                return "'" + esc(text(FsCalls.pread(fd, 4096, 0))) + "' nlink " + st.nlink();
+            } finally {
+                FsCalls.close(fd);
+            }
+        }, new Move(from, to));
+    }
+
     static Op truncate(String p, long length) {
         return Op.of("truncate " + p + " to " + length, root -> {
             FsCalls.truncate(path(root, p), length);

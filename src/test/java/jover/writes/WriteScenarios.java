@@ -409,6 +409,7 @@ public final class WriteScenarios {
                 .op(rename2("ld", "uf2", RENAME_EXCHANGE), "EXDEV")
                 .op(rename2("ue", "uf2", RENAME_EXCHANGE), OK)
                 .op(rename2("lf", "uf2", RENAME_EXCHANGE | RENAME_NOREPLACE), "EINVAL")
+                .op(rename2("lf", "lf-wh", jover.testing.FsCalls.RENAME_WHITEOUT), "EINVAL")
                 .build();
     }
 
@@ -470,6 +471,9 @@ public final class WriteScenarios {
                         .file("w5", "open me read-only\n")
                         .file("w6", "read me while another fd writes\n")
                         .file("w7", "rw\n")
+                        .file("w8", "unlink me while open\n")
+                        .file("w9", "renamed over while open\n")
+                        .file("w10", "w10\n")
                         .dir("ld").file("ld/w", "in a lower dir\n")
                         .fifo("lfifo"))
                 .upper(u -> u.file("uw", "upper\n"))
@@ -486,6 +490,10 @@ public final class WriteScenarios {
                 .op(open("ld", O_WRONLY), "EISDIR")
                 .op(open("lfifo", O_WRONLY | O_NONBLOCK), "ENXIO")
                 .op(read("w1"), "ok 'hello WORLD\\n'")
+                .op(Ops.writeAfterUnlink("w8", "GONE"), "ok 'GONEnk me while open\\n' nlink 0 size 21")
+                .op(Ops.writeAfterUnlink("uw", "U"), "ok 'UPper\\n' nlink 0 size 6")
+                // the replaced file was never copied up: fstat reaches the lower file, still linked there
+                .op(Ops.renameOverOpenFile("w10", "w9"), "ok 'renamed over while open\\n' nlink 1")
                 .build();
     }
 
