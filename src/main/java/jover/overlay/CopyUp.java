@@ -26,6 +26,7 @@ final class CopyUp {
     private final Whiteouts whiteouts;
     private final Origins origins;
     private final WorkDir work;
+    private volatile java.util.function.LongConsumer identityChanged = id -> { };
     private final java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
 
     CopyUp(DirHandles handles, Whiteouts whiteouts, Origins origins, WorkDir work) {
@@ -33,6 +34,11 @@ final class CopyUp {
         this.whiteouts = whiteouts;
         this.origins = origins;
         this.work = work;
+    }
+
+    /** Called with a node id whose reported inode number changed on copy-up (to drop the kernel's attributes). */
+    void onIdentityChange(java.util.function.LongConsumer callback) {
+        this.identityChanged = callback;
     }
 
     /** Copy-ups done since mount (statistics). */
@@ -60,6 +66,9 @@ final class CopyUp {
             Entry up = copy(parent.path(), node.name(), e);
             node.setPayload(up);
             done.incrementAndGet();
+            if (!up.sameObject(e)) {
+                identityChanged.accept(node.id()); // a hard-linked lower file: its st_ino changed
+            }
             return up;
         }
     }

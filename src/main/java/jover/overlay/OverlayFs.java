@@ -123,6 +123,9 @@ public final class OverlayFs implements FuseFilesystem {
     @Override
     public void attach(Kernel k) {
         this.kernel = k;
+        if (copyUp != null) {
+            copyUp.onIdentityChange(k::invalidateAttributes);
+        }
     }
 
     /** Whether file data goes through passthrough (negotiated and working). */

@@ -191,6 +191,25 @@ public final class FuseServer implements Kernel {
         return served.get(opcode);
     }
 
+    @Override
+    public void invalidateAttributes(long nodeid) {
+        synchronized (notifyBuffer) {
+            ByteBuffer b = notifyBuffer;
+            int len = Fuse.OUT_HEADER_SIZE + 24;
+            Encoder.outHeader(b, 0, len, Fuse.NOTIFY_INVAL_INODE, 0);
+            b.putLong(Fuse.OUT_HEADER_SIZE, nodeid);
+            b.putLong(Fuse.OUT_HEADER_SIZE + 8, -1); // a negative offset: attributes only
+            b.putLong(Fuse.OUT_HEADER_SIZE + 16, 0);
+            try {
+                Sys.write(device, b, len);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ENOENT) {
+                    log("invalidate inode " + nodeid + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
     /** Requests being served right now. */
     public int inFlight() {
         return interrupts.size();

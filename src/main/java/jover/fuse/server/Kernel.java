@@ -29,4 +29,7 @@ public interface Kernel {
      * notification would deadlock. From OPEN it is safe.
      */
     void invalidateEntry(long parent, String name);
+
+    /** Tells the kernel to forget the cached attributes (not the data) of node {@code nodeid}. */
+    void invalidateAttributes(long nodeid);
 }
