@@ -68,6 +68,7 @@ final class Op {
     final Effect effect;
     final String expect;
     final List<String> renumbered;
+    String deliberate;
 
     private Op(String label, Kind kind, Action action, String script, String cwd, Cred cred, Effect effect,
             String expect, List<String> renumbered) {
@@ -93,7 +94,9 @@ final class Op {
 
     /** The same op, expecting this outcome from kernel overlayfs. */
     Op expect(String outcome) {
-        return new Op(label, kind, action, script, cwd, cred, effect, outcome, renumbered);
+        Op o = new Op(label, kind, action, script, cwd, cred, effect, outcome, renumbered);
+        o.deliberate = deliberate;
+        return o;
     }
 
     /** The same op run by another user, in a child JVM. */
@@ -111,6 +114,16 @@ final class Op {
      */
     Op renumbers(String... paths) {
         return new Op(label, kind, action, script, cwd, cred, effect, expect, List.of(paths));
+    }
+
+    /**
+     * Marks a difference of jover's outcome on this op as one the README lists as deliberate:
+     * reported as a note, not a failure (the trees are still compared).
+     */
+    Op deliberate(String readmeReason) {
+        Op o = new Op(label, kind, action, script, cwd, cred, effect, expect, renumbered);
+        o.deliberate = readmeReason;
+        return o;
     }
 
     /** True when {@code outcome} is what {@link #expect} asks for ("ok" accepts any detail). */

@@ -35,12 +35,17 @@ final class Ops {
         return rel.isEmpty() ? root : root + "/" + rel;
     }
 
+    /** The failing call of the last outcome that was an errno, for the op log ("" after a success). */
+    static final ThreadLocal<String> LAST_FAILED_CALL = ThreadLocal.withInitial(() -> "");
+
     /** Runs an action and writes its outcome. */
     static String outcome(Op.Action action, String root) {
+        LAST_FAILED_CALL.set("");
         try {
             String detail = action.run(root);
             return detail == null || detail.isEmpty() ? "ok" : "ok " + detail;
         } catch (ErrnoException e) {
+            LAST_FAILED_CALL.set(e.getMessage().replace(root, "MNT"));
             return FsCalls.errnoName(e.errno());
         } catch (FileSystemException e) {
             return "exception " + e.getClass().getSimpleName() + ": " + e.getReason();

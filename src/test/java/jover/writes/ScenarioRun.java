@@ -144,14 +144,23 @@ final class ScenarioRun {
             Op op = sc.ops.get(i);
             String step = "op " + i + " '" + op.describe() + "'";
             String k = runOp(i, op, kernel);
+            String kCall = Ops.LAST_FAILED_CALL.get();
             String j = jover == null ? null : runOp(i, op, jover);
-            log.add(i + ": " + op.describe() + " => kernel " + k + (j == null ? "" : ", jover " + j)
+            String jCall = Ops.LAST_FAILED_CALL.get();
+            log.add(i + ": " + op.describe() + " => kernel " + k + (kCall.isEmpty() ? "" : " [" + kCall + "]")
+                    + (j == null ? "" : ", jover " + j + (jCall.isEmpty() ? "" : " [" + jCall + "]"))
                     + (op.expect == null ? "" : " (expected " + op.expect + ")"));
             if (!op.matchesExpectation(k)) {
                 failures.add(step + ": kernel gave " + k + ", the scenario expects " + op.expect);
             }
             if (j != null && !j.equals(k)) {
-                failures.add(step + ": kernel gave " + k + ", jover gave " + j);
+                String msg = step + ": kernel gave " + k + ", jover gave " + j
+                        + (jCall.isEmpty() ? "" : " (failing call: " + jCall + ")");
+                if (op.deliberate != null) {
+                    notes.add("deliberate difference (" + op.deliberate + "): " + msg);
+                } else {
+                    failures.add(msg);
+                }
             }
             for (Side s : sides) {
                 TreeSnapshot now = TreeSnapshot.of(s.mnt);
@@ -222,6 +231,7 @@ final class ScenarioRun {
         if (op.kind == Op.Kind.IN_PROCESS) {
             return Ops.outcome(op.action, s.root);
         }
+        Ops.LAST_FAILED_CALL.set("");
         return OpChild.run(sc, index, op, s.root);
     }
 

@@ -482,7 +482,8 @@ public final class WriteScenarios {
                 .op(truncOpen("w3", "new\n"), OK)
                 .op(open("w4", O_WRONLY), OK)
                 .op(open("w5", O_RDONLY), OK)
-                .op(readThroughFdOpenedBeforeCopyUp("w6", "WRITTEN"),
+                .op(readThroughFdOpenedBeforeCopyUp("w6", "WRITTEN").deliberate("README: with passthrough a "
+                        + "descriptor opened read-only before a copy-up keeps reading the lower file"),
                         "ok 'WRITTEN while another fd writes\\n' fstat size 32 mode 0644")
                 .op(open("w7", O_RDWR | O_APPEND), OK)
                 .op(write("ld/w", 100, "far"), "ok wrote 3")
