@@ -40,9 +40,10 @@ public final class CompletionScript {
         Files.writeString(out, bash(), StandardCharsets.UTF_8);
     }
 
-    /** The completion script text. */
+    /** The completion script text, without picocli's {@code #!} line: bash sources it, never runs it. */
     public static String bash() {
-        return AutoComplete.bash("jover", commandTree());
+        String script = AutoComplete.bash("jover", commandTree());
+        return script.startsWith("#!") ? script.substring(script.indexOf('\n') + 1) : script;
     }
 
     /** {@code jover} with its commands as {@code jover --help} lists them. */
