@@ -93,15 +93,21 @@ final class CopyUp {
             try {
                 build(lower.fd(), name, st, w, tmp);
                 copyXattrs(lower.fd(), name, w, tmp);
-                byte[] origin = originOrNull(lower.fd(), name);
+                // A lower file with several hard links gets no origin (kernel, index=off): its
+                // names may be copied up to different files, which must not share an inode number.
+                byte[] origin = st.isDir() || st.nlink() == 1 ? originOrNull(lower.fd(), name) : null;
                 if (origin != null) {
                     Sys.setxattrAt(w, tmp, origins.originXattr(), origin, 0);
                 }
                 setMetadata(w, tmp, st);
+                Stat parentTimes = Sys.stat(upper.fd());
                 Sys.renameAt(w, tmp, upper.fd(), name, Linux.RENAME_NOREPLACE);
                 if (origin != null) {
                     markImpure(upper.fd());
                 }
+                // a copy-up is not a change of the directory: its times stay (as the kernel keeps them)
+                Sys.utimensAt(upper.fd(), ".", parentTimes.atimeSec(), parentTimes.atimeNsec(),
+                        parentTimes.mtimeSec(), parentTimes.mtimeNsec());
             } catch (ErrnoException | RuntimeException ex) {
                 discard(tmp);
                 if (ex instanceof ErrnoException && ((ErrnoException) ex).errno() == Errno.EEXIST) {

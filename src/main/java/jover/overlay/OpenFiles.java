@@ -64,6 +64,11 @@ final class OpenFiles {
         return table.add(new OpenFile(n, fd, n.payload().layer(), writable));
     }
 
+    /** The open file of {@code fh}, or null. */
+    OpenFile getOrNull(long fh) {
+        return table.get(fh);
+    }
+
     OpenFile get(long fh) throws ErrnoException {
         OpenFile f = table.get(fh);
         if (f == null) {

@@ -124,7 +124,17 @@ public final class OverlayFs implements FuseFilesystem {
     public void attach(Kernel k) {
         this.kernel = k;
         if (copyUp != null) {
-            copyUp.onIdentityChange(k::invalidateAttributes);
+            copyUp.onIdentityChange(this::identityChanged);
+        }
+    }
+
+    /** A copy-up changed a node's st_ino: the kernel's attributes and its cached listing of the parent are stale. */
+    private void identityChanged(long nodeid) {
+        Kernel k = kernel;
+        Node<Entry> n = nodes.get(nodeid);
+        k.invalidateAttributes(nodeid);
+        if (n != null && n.parent() != null) {
+            k.invalidateData(n.parent().id());
         }
     }
 
@@ -219,6 +229,10 @@ public final class OverlayFs implements FuseFilesystem {
         Node<Entry> n = node(nodeid);
         Entry e = n.payload();
         Fd anon = anonymous.get(nodeid);
+        if (anon == null && fh >= 0) {
+            OpenFiles.OpenFile f = files.getOrNull(fh);
+            anon = f != null ? f.fd : null; // fstat: the open file, even once it has no name
+        }
         return attr(e, anon != null ? Sys.stat(anon) : resolver.restat(n.path(), e));
     }
 
@@ -489,6 +503,9 @@ public final class OverlayFs implements FuseFilesystem {
     @Override
     public EntryOut mknod(Caller c, long parent, String name, int mode, int rdev, int umask) throws ErrnoException {
         Node<Entry> p = dir(parent);
+        if ((mode & Linux.S_IFMT) == Linux.S_IFCHR && rdev == 0) {
+            throw new ErrnoException(Errno.EPERM, "mknod", name); // a whiteout cannot be made through the mount
+        }
         long dev = Stat.makedev((rdev >>> 8) & 0xfff, (rdev & 0xff) | ((rdev >>> 12) & 0xfff00));
         Entry e = writes("mknod").create(c, p, name, false, mode,
                 (w, tmp) -> Sys.mknodAt(w, tmp, (mode & Linux.S_IFMT) | 0600, dev));

@@ -316,7 +316,6 @@ final class Writes {
         String srcPath = srcNode.path();
         String dstPath = Resolver.childPath(newDir.path(), newName);
         boolean srcBelow = visibleBelow(dir, name);
-        boolean dstBelow = visibleBelow(newDir, newName);
         Entry src = copyUp.ensure(srcNode);
         if (dstNode != null) {
             copyUp.ensure(dstNode);
@@ -325,6 +324,14 @@ final class Writes {
         try (DirHandles.Handle from = upperDir(dir); DirHandles.Handle to = upperDir(newDir)) {
             if (dstNode != null) {
                 Sys.renameAt(from.fd(), name, to.fd(), newName, Linux.RENAME_EXCHANGE);
+                if (src.isDir() && newDir.payload().isMerged() && !isOpaque(to.fd(), newName)) {
+                    Sys.setxattrAt(to.fd(), newName, opaqueXattr, YES, 0);
+                    opaque = true;
+                }
+                if (dst.isDir() && dir.payload().isMerged() && !isOpaque(from.fd(), name)) {
+                    Sys.setxattrAt(from.fd(), name, opaqueXattr, YES, 0);
+                    dstNode.setPayload(opaqueUpperDir(dstNode.payload()));
+                }
             } else {
                 String cleared = null;
                 if (dst != null && dst.isDir() && CopyUp.inUpper(dst)) {
@@ -341,8 +348,10 @@ final class Writes {
                 } else {
                     Sys.renameAt(from.fd(), name, to.fd(), newName, 0);
                 }
-                if (src.isDir() && dstBelow) {
-                    Sys.setxattrAt(to.fd(), newName, opaqueXattr, YES, 0); // hide what lies below the new name
+                // An upper-only directory moved into a merged one is made opaque (as the kernel
+                // does), so nothing from the lower layers can merge into it at its new name.
+                if (src.isDir() && newDir.payload().isMerged() && !isOpaque(to.fd(), newName)) {
+                    Sys.setxattrAt(to.fd(), newName, opaqueXattr, YES, 0);
                     opaque = true;
                 }
                 if (cleared != null) {
@@ -364,7 +373,22 @@ final class Writes {
         }
         nodes.move(srcNode, newDir, newName, dstNode != null);
         if (opaque) {
-            srcNode.setPayload(new Entry(src.stat(), 0, new int[] {0}, src.idDev(), src.idIno()));
+            srcNode.setPayload(opaqueUpperDir(src));
+        }
+    }
+
+    private static Entry opaqueUpperDir(Entry e) {
+        return new Entry(e.stat(), 0, new int[] {0}, e.idDev(), e.idIno());
+    }
+
+    private boolean isOpaque(Fd dir, String name) throws ErrnoException {
+        try {
+            return Sys.getxattrAt(dir, name, opaqueXattr).length > 0;
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENODATA) {
+                return false;
+            }
+            throw e;
         }
     }
 

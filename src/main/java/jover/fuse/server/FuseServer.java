@@ -193,12 +193,21 @@ public final class FuseServer implements Kernel {
 
     @Override
     public void invalidateAttributes(long nodeid) {
+        invalidateInode(nodeid, -1); // a negative offset: attributes only
+    }
+
+    @Override
+    public void invalidateData(long nodeid) {
+        invalidateInode(nodeid, 0);
+    }
+
+    private void invalidateInode(long nodeid, long offset) {
         synchronized (notifyBuffer) {
             ByteBuffer b = notifyBuffer;
             int len = Fuse.OUT_HEADER_SIZE + 24;
             Encoder.outHeader(b, 0, len, Fuse.NOTIFY_INVAL_INODE, 0);
             b.putLong(Fuse.OUT_HEADER_SIZE, nodeid);
-            b.putLong(Fuse.OUT_HEADER_SIZE + 8, -1); // a negative offset: attributes only
+            b.putLong(Fuse.OUT_HEADER_SIZE + 8, offset);
             b.putLong(Fuse.OUT_HEADER_SIZE + 16, 0);
             try {
                 Sys.write(device, b, len);

@@ -32,4 +32,7 @@ public interface Kernel {
 
     /** Tells the kernel to forget the cached attributes (not the data) of node {@code nodeid}. */
     void invalidateAttributes(long nodeid);
+
+    /** Tells the kernel to forget the cached attributes and data (for a directory: its listing) of a node. */
+    void invalidateData(long nodeid);
 }
