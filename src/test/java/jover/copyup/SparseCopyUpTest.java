@@ -133,7 +133,7 @@ class SparseCopyUpTest {
     }
 
     /** One overlay's directories. */
-    record Tree(Path lower, Path upper, Path work, Path mnt) {
+    record Tree(Path lower, Path upper, Path work, Path mnt, long upperRootMtime, int upperRootMtimeNs) {
         Path lowerFile() {
             return lower.resolve("d/f");
         }
@@ -196,10 +196,13 @@ class SparseCopyUpTest {
 
     private Tree build(String name, long size) throws IOException, ErrnoException {
         Path base = fx.newDir("copyup-sparse-" + name);
-        Tree t = new Tree(base.resolve("lower"), base.resolve("upper"), base.resolve("work"), base.resolve("mnt"));
+        Path upper = base.resolve("upper");
+        Files.createDirectories(upper);
+        Stat root = CopyUpTools.lstat(upper);
+        Tree t = new Tree(base.resolve("lower"), upper, base.resolve("work"), base.resolve("mnt"), root.mtimeSec(),
+                root.mtimeNsec());
         Files.createDirectories(t.lower().resolve("d"));
         Files.createDirectories(t.lower().resolve("e"));
-        Files.createDirectories(t.upper());
         Files.createDirectories(t.work());
         Files.createDirectories(t.mnt());
         Files.writeString(t.lower().resolve("d/keep"), "keep\n");
@@ -336,6 +339,21 @@ class SparseCopyUpTest {
                 break;
             default:
                 throw new IllegalStateException();
+        }
+        // parent directories: the kernel puts their atime and mtime back after renaming a copy into
+        // them (ovl_set_timestamps on the parent), so a copy-up alone changes no directory's mtime
+        Stat root = CopyUpTools.lstat(tree.upper());
+        if (root.mtimeSec() != tree.upperRootMtime() || root.mtimeNsec() != tree.upperRootMtimeNs()) {
+            out.add(who + ": the copy-ups of d" + (t == Trigger.RENAME ? " and e" : "") + " changed the upper "
+                    + "root's mtime from " + tree.upperRootMtime() + "." + String.format("%09d",
+                    tree.upperRootMtimeNs()) + " to " + root.mtimeSec() + "." + String.format("%09d", root.mtimeNsec()));
+        }
+        if (t != Trigger.LINK && t != Trigger.RENAME) {
+            Stat d = CopyUpTools.lstat(tree.upper().resolve("d"));
+            if (d.mtimeSec() != OLD_MTIME || d.mtimeNsec() != 0) {
+                out.add(who + ": upper d has mtime " + d.mtimeSec() + "." + String.format("%09d", d.mtimeNsec())
+                        + ", the lower d's is " + OLD_MTIME + ".000000000 (the copy-up of d/f changed it)");
+            }
         }
         // origin and impure
         List<String> origin = CopyUpTools.originProblems(CopyUpTools.xattrOrNull(copy, "trusted.overlay.origin"),
