@@ -46,8 +46,8 @@ public final class CompletionScript {
         return script.startsWith("#!") ? script.substring(script.indexOf('\n') + 1) : script;
     }
 
-    /** {@code jover} with its commands as {@code jover --help} lists them. */
-    static CommandLine commandTree() {
+    /** {@code jover} with its commands as {@code jover --help} lists them, as the script completes them. */
+    public static CommandLine commandTree() {
         CommandLine top = new CommandLine(pathTyped(new CommandLine(new Main()).getCommandSpec()));
         top.addSubcommand("mount", new CommandLine(pathTyped(new CommandLine(new MountCommand()).getCommandSpec())));
         top.addSubcommand("umount",

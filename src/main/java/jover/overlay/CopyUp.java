@@ -102,9 +102,7 @@ final class CopyUp {
                 setMetadata(w, tmp, st);
                 Stat parentTimes = Sys.stat(upper.fd());
                 Sys.renameAt(w, tmp, upper.fd(), name, Linux.RENAME_NOREPLACE);
-                if (origin != null) {
-                    markImpure(upper.fd());
-                }
+                markImpure(upper.fd()); // it may now hold copied-up entries (the kernel marks it for every copy-up)
                 // a copy-up is not a change of the directory: its times stay (as the kernel keeps them)
                 Sys.utimensAt(upper.fd(), ".", parentTimes.atimeSec(), parentTimes.atimeNsec(),
                         parentTimes.mtimeSec(), parentTimes.mtimeNsec());

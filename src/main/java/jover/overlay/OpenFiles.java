@@ -42,6 +42,9 @@ final class OpenFiles {
 
     private final List<Layer> layers;
     private final HandleTable<OpenFile> table = new HandleTable<>();
+    /** The open files of each node: an unlinked file is still reachable through them (fstat). */
+    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.Set<OpenFile>> byNode =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     OpenFiles(List<Layer> layers) {
         this.layers = layers;
@@ -56,17 +59,28 @@ final class OpenFiles {
         Entry e = n.payload();
         int real = (flags & KEPT_FLAGS) | Linux.O_NOFOLLOW | (flags & Linux.O_TRUNC);
         Fd fd = Sys.openBeneath(layers.get(e.layer()).root(), n.path(), real);
-        return table.add(new OpenFile(n, fd, e.layer(), wantsWrite(flags)));
+        return register(new OpenFile(n, fd, e.layer(), wantsWrite(flags)));
+    }
+
+    private long register(OpenFile f) {
+        byNode.computeIfAbsent(f.node.id(), id -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(f);
+        return table.add(f);
+    }
+
+    /** A descriptor of one of node {@code nodeid}'s open files, or null when it has none. */
+    Fd anyOpen(long nodeid) {
+        java.util.Set<OpenFile> open = byNode.get(nodeid);
+        if (open != null) {
+            for (OpenFile f : open) {
+                return f.fd;
+            }
+        }
+        return null;
     }
 
     /** Registers a descriptor jover opened itself (CREATE). */
     long add(Node<Entry> n, Fd fd, boolean writable) {
-        return table.add(new OpenFile(n, fd, n.payload().layer(), writable));
-    }
-
-    /** The open file of {@code fh}, or null. */
-    OpenFile getOrNull(long fh) {
-        return table.get(fh);
+        return register(new OpenFile(n, fd, n.payload().layer(), writable));
     }
 
     OpenFile get(long fh) throws ErrnoException {
@@ -123,6 +137,10 @@ final class OpenFiles {
     OpenFile release(long fh) {
         OpenFile f = table.remove(fh);
         if (f != null) {
+            byNode.computeIfPresent(f.node.id(), (id, set) -> {
+                set.remove(f);
+                return set.isEmpty() ? null : set;
+            });
             f.fd.close();
             if (f.retired != null) {
                 f.retired.close();

@@ -228,12 +228,15 @@ public final class OverlayFs implements FuseFilesystem {
     public Attr getattr(Caller c, long nodeid, long fh) throws ErrnoException {
         Node<Entry> n = node(nodeid);
         Entry e = n.payload();
-        Fd anon = anonymous.get(nodeid);
-        if (anon == null && fh >= 0) {
-            OpenFiles.OpenFile f = files.getOrNull(fh);
-            anon = f != null ? f.fd : null; // fstat: the open file, even once it has no name
+        Fd fd = anonymous.get(nodeid);
+        if (fd == null && n.parent() != null && nodes.child(n.parent(), n.name()) != n) {
+            // The name is gone (unlinked, replaced): only the node's open files still reach it.
+            fd = files.anyOpen(nodeid);
+            if (fd == null) {
+                throw new ErrnoException(Errno.ESTALE, "getattr", n.path());
+            }
         }
-        return attr(e, anon != null ? Sys.stat(anon) : resolver.restat(n.path(), e));
+        return attr(e, fd != null ? Sys.stat(fd) : resolver.restat(n.path(), e));
     }
 
     @Override
