@@ -209,6 +209,14 @@ class CrashTest {
             if (!diff.isEmpty()) {
                 problems.add("kernel overlayfs shows another tree:\n" + diff);
             }
+            // all layers share one filesystem: both report the real (origin's) inode numbers
+            for (String p : joverView.entries().keySet()) {
+                Long kino = kernelView.inos().get(p);
+                Long jino = joverView.inos().get(p);
+                if (kino != null && !kino.equals(jino)) {
+                    problems.add("st_ino of /" + Raw.display(p) + ": kernel " + kino + ", jover " + jino);
+                }
+            }
             if (!kernelView.anomalies().isEmpty()) {
                 problems.add("kernel mount anomalies: " + kernelView.anomalies());
             }
