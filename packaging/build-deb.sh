@@ -2,20 +2,25 @@
 # Builds the Debian package of jover from what `mvn package` made: run by Maven (exec-maven-plugin,
 # package phase, after the jar, target/lib/ and the completion script), or by hand after it:
 #
-#   packaging/build-deb.sh POM_VERSION TARGET_DIR      # e.g. 0.1.0-SNAPSHOT target
+#   packaging/build-deb.sh POM_VERSION TARGET_DIR [JAVA_HOME]   # e.g. 0.1.0-SNAPSHOT target
 #
+# (JAVA_HOME's bin/jar reads the jar's manifest where no jar tool is on PATH.)
 # Writes TARGET_DIR/jover_VERSION_all.deb, VERSION being the top entry of packaging/deb/changelog.
 # Sources: packaging/deb/{control,copyright,changelog,lintian-overrides}, bin/jover (installed as /usr/bin/jover: it
 # finds /usr/share/jover/jover.jar itself), man/jover.1. Without dpkg-deb it only says so and
 # succeeds, so that the build passes on a machine that cannot make .deb files.
 set -euo pipefail
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 POM_VERSION TARGET_DIR" >&2
+if [ $# -lt 2 ] || [ $# -gt 3 ]; then
+  echo "usage: $0 POM_VERSION TARGET_DIR [JAVA_HOME]" >&2
   exit 2
 fi
 pom_version=$1
 target=$(cd "$2" && pwd)
+jar_tool=jar
+if ! command -v jar >/dev/null 2>&1 && [ -n "${3:-}" ] && [ -x "$3/bin/jar" ]; then
+  jar_tool=$3/bin/jar
+fi
 base=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 src=$base/packaging/deb
 
@@ -58,7 +63,7 @@ install -m 0755 "$base/bin/jover" "$root/usr/bin/jover"
 install -m 0644 "$target/jover.jar" "$root/usr/share/jover/jover.jar"
 # Exactly the jars the manifest's Class-Path names (target/lib may hold stale ones).
 mkdir -p "$work/manifest"
-(cd "$work/manifest" && jar xf "$target/jover.jar" META-INF/MANIFEST.MF)
+(cd "$work/manifest" && "$jar_tool" xf "$target/jover.jar" META-INF/MANIFEST.MF)
 classpath=$(tr -d '\r' < "$work/manifest/META-INF/MANIFEST.MF" \
   | awk '/^Class-Path:/ { cp = substr($0, 13); more = 1; next }
          more && /^ / { cp = cp substr($0, 2); next }
@@ -87,4 +92,3 @@ find "$root" -exec touch --no-dereference --date="@$SOURCE_DATE_EPOCH" {} +
 deb=$target/jover_${version}_all.deb
 rm -f "$target"/jover_*_all.deb
 dpkg-deb --root-owner-group -Zgzip --build "$root" "$deb" >/dev/null
-echo "jover packaging: built $deb"
