@@ -18,7 +18,9 @@ import jover.sys.Raw;
 import jover.testing.Environment;
 import jover.testing.FsCalls;
 import jover.testing.JoverMount;
+import jover.testing.KernelOverlay;
 import jover.testing.MountFixture;
+import jover.testing.UpperSnapshot;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -144,6 +146,93 @@ class ConcurrentCopyUpTest {
             }
         }
         assertTrue(problems.isEmpty(), () -> option + ":\n- " + String.join("\n- ", problems) + "\n" + jover.output());
+    }
+
+    /**
+     * Eight writers open eight different files of one lower directory chain (x/y/z/fN) at once:
+     * each ancestor directory is copied up once (3 + 8 copy-ups in all), every write lands, and
+     * the upper has kernel overlayfs's format (the same {@link UpperSnapshot} as
+     * the kernel's upper after the same writes).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"passthrough=auto", "passthrough=off"})
+    void siblingsCopyTheirSharedAncestorsUpOnce(String option) throws Exception {
+        List<String> problems = new ArrayList<>();
+        UpperSnapshot[] uppers = new UpperSnapshot[2];
+        String output = "";
+        for (String impl : List.of("kernel", "jover")) {
+            Path base = fx.newDir("copyup-siblings-" + impl);
+            Path lower = base.resolve("lower");
+            Path upper = Files.createDirectories(base.resolve("upper"));
+            Path work = Files.createDirectories(base.resolve("work"));
+            Path z = Files.createDirectories(lower.resolve("x/y/z"));
+            for (int i = 0; i < WRITERS; i++) {
+                Files.write(z.resolve("f" + i), CopyUpTools.pseudoRandom(500 + i, (2 << 20) + i));
+            }
+            Path mnt = base.resolve("mnt");
+            JoverMount jover = null;
+            KernelOverlay kernel = null;
+            if (impl.equals("kernel")) {
+                kernel = fx.kernel(List.of(lower), Optional.of(upper), Optional.of(work), mnt, false);
+            } else {
+                jover = fx.track(JoverMount.mount(List.of(lower), Optional.of(upper), Optional.of(work), mnt, false,
+                        List.of(option)));
+                mnt = jover.mountPoint();
+            }
+            long before = jover == null ? 0 : CopyUpTools.copyups(jover);
+            List<String> failures = new ArrayList<>();
+            CyclicBarrier start = new CyclicBarrier(WRITERS);
+            List<Thread> threads = new ArrayList<>();
+            List<String> errors = Collections.synchronizedList(failures);
+            for (int i = 0; i < WRITERS; i++) {
+                Path f = mnt.resolve("x/y/z/f" + i);
+                byte[] block = CopyUpTools.pseudoRandom(900 + i, BLOCK);
+                Thread t = new Thread(() -> {
+                    try {
+                        start.await(30, TimeUnit.SECONDS);
+                        int fd = FsCalls.open(Raw.of(f), Linux.O_WRONLY, 0);
+                        try {
+                            FsCalls.pwrite(fd, block, BLOCK);
+                        } finally {
+                            FsCalls.close(fd);
+                        }
+                    } catch (Exception e) {
+                        errors.add(f.getFileName() + ": " + e);
+                    }
+                });
+                t.start();
+                threads.add(t);
+            }
+            for (Thread t : threads) {
+                t.join(60_000);
+            }
+            failures.forEach(f -> problems.add(impl + ": writer failed: " + f));
+            for (int i = 0; i < WRITERS; i++) {
+                byte[] want = CopyUpTools.pseudoRandom(500 + i, (2 << 20) + i);
+                System.arraycopy(CopyUpTools.pseudoRandom(900 + i, BLOCK), 0, want, BLOCK, BLOCK);
+                byte[] got = CopyUpTools.readAt(upper.resolve("x/y/z/f" + i), 0, want.length + 1);
+                if (!Arrays.equals(got, want)) {
+                    problems.add(impl + ": upper x/y/z/f" + i + ": " + describe(got, want));
+                }
+            }
+            if (jover != null) {
+                long n = CopyUpTools.copyups(jover) - before;
+                if (n != 3 + WRITERS) {
+                    problems.add("jover: " + n + " copy-ups, expected " + (3 + WRITERS) + " (x, y, z and 8 files)");
+                }
+                output = jover.output();
+                jover.close();
+            } else {
+                kernel.close();
+            }
+            uppers[impl.equals("kernel") ? 0 : 1] = UpperSnapshot.of(upper);
+        }
+        String diff = uppers[0].diff(uppers[1], "kernel upper", "jover upper");
+        if (!diff.isEmpty()) {
+            problems.add("upper format differs from the kernel's:\n" + diff);
+        }
+        String out = output;
+        assertTrue(problems.isEmpty(), () -> option + ":\n- " + String.join("\n- ", problems) + "\n" + out);
     }
 
     private static byte[] original(int round) {
