@@ -267,9 +267,13 @@ EOF
     || { fail run-os-release "podman run failed"; return 1; }
   expect run-os-release '^PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"' || return 1
   ok run-os-release "$(grep ^PRETTY_NAME "$out")"
-  # 3. install a .deb inside a container: create it, copy the package in, run dpkg -i
+  # 3. install a .deb inside a container: create it, copy the package in, run dpkg -i; also
+  # delete a base file and a base directory and replace another directory, so the committed
+  # layer has whiteouts and an opaque directory that the new image's mount must honour
   step create-install 120 "${pod[@]}" create --name jover-it-install "${limits[@]}" "$base_img" \
-      sh -c 'dpkg -i /root/jover-hello_1.0_all.deb && dpkg-query -W -f "\${Package} \${Version} \${Status}\n" jover-hello' \
+      sh -c 'dpkg -i /root/jover-hello_1.0_all.deb && dpkg-query -W -f "\${Package} \${Version} \${Status}\n" jover-hello &&
+             rm /etc/motd && rm -r /usr/share/doc/bash && rm -r /etc/skel && mkdir /etc/skel &&
+             echo replaced >/etc/skel/only-this && echo changed >>/etc/issue' \
     || { fail create-install "podman create failed"; return 1; }
   ok create-install
   step cp-deb 120 "${pod[@]}" cp "$deb" jover-it-install:/root/ \
@@ -286,10 +290,16 @@ EOF
   step rm-install 60 "${pod[@]}" rm jover-it-install || { fail rm-install "podman rm failed"; return 1; }
   # 5. run the new image's installed command
   step run-new-image 120 "${pod[@]}" run --rm "${limits[@]}" "$new_img" \
-      sh -c 'jover-hello && cat /usr/share/doc/jover-hello/README && test ! -e /root/jover-hello_1.0_all.deb || echo "deb kept"' \
+      sh -c 'jover-hello; cat /usr/share/doc/jover-hello/README; ls /root; ls -A /etc/skel | tr "\n" " "; echo;
+             ls /etc/motd /usr/share/doc/bash 2>&1; tail -1 /etc/issue' \
     || { fail run-new-image "podman run of the committed image failed"; return 1; }
   expect run-new-image '^hello from jover-hello 1.0$' || return 1
   expect run-new-image '^jover-hello: test package$' || return 1
+  expect run-new-image '^jover-hello_1.0_all.deb$' || return 1       # what podman cp put there
+  expect run-new-image '^only-this $' || return 1                     # the opaque /etc/skel
+  expect run-new-image "^ls: cannot access '/etc/motd': No such file or directory$" || return 1
+  expect run-new-image "^ls: cannot access '/usr/share/doc/bash': No such file or directory$" || return 1
+  expect run-new-image '^changed$' || return 1                        # copied up and appended
   ok run-new-image "$(head -1 "$out")"
   # 6. what podman passes to the mount program and what the program prints on stderr: one more
   # run through the wrapper (with --trace every step went through it)
