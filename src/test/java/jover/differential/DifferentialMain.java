@@ -18,6 +18,14 @@ public final class DifferentialMain {
         try (Callers callers = new Callers()) {
             for (String mode : which.equals("both") ? new String[] {"default", "off"} : new String[] {which}) {
                 MountFixture fx = new MountFixture();
+                Thread hook = new Thread(() -> {
+                    try {
+                        fx.cleanup();
+                    } catch (Exception e) {
+                        System.err.println("cleanup: " + e);
+                    }
+                }, "differential-cleanup");
+                Runtime.getRuntime().addShutdownHook(hook);
                 DifferentialProperty p = new DifferentialProperty(
                         DifferentialProperty.Config.fromSystemProperties(mode.equals("off")), fx, callers);
                 String failure;
@@ -25,6 +33,7 @@ public final class DifferentialMain {
                     failure = p.check();
                 } finally {
                     fx.cleanup();
+                    Runtime.getRuntime().removeShutdownHook(hook);
                 }
                 if (failure != null) {
                     System.out.println(failure);

@@ -10,12 +10,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import jover.sys.DirEntry;
 import jover.sys.ErrnoException;
+import jover.sys.Linux;
 import jover.sys.Raw;
 import jover.sys.Stat;
 import jover.sys.Sys;
+import jover.testing.HostCalls;
 import jover.testing.JoverMount;
-import jover.testing.KernelOverlay;
 import jover.testing.LayerWriter;
 import jover.testing.MountFixture;
 import jover.testing.TreeSnapshot;
@@ -148,8 +150,8 @@ final class DifferentialRun {
         TreeSpec spec = ex.tree().spec();
         kernel = prepare(new Side("kernel", 0), dir.resolve("k"), spec, form.kernelCounterpart());
         jover = prepare(new Side("jover", 1), dir.resolve("j"), spec, form);
-        kernel.mount = fx.kernel(kernel.lowers, Optional.of(kernel.upper), Optional.of(kernel.work), kernel.mnt,
-                form.userxattr());
+        kernel.mount = fx.track(KernelMount.mount(kernel.lowers, kernel.upper, kernel.work, kernel.mnt,
+                form.userxattr()));
         jover.jover = fx.track(JoverMount.mount(jover.lowers, Optional.of(jover.upper), Optional.of(jover.work),
                 jover.mnt, form.userxattr(), settings.joverOptions(ex)));
         jover.mount = jover.jover;
@@ -170,11 +172,52 @@ final class DifferentialRun {
 
     private Side prepare(Side s, Path base, TreeSpec spec, WhiteoutForm form) throws IOException {
         s.lowers = LayerWriter.write(spec, form, base.resolve("layers"));
+        if (s.index == 0 && form == WhiteoutForm.USERXATTR) {
+            for (Path l : s.lowers) {
+                charWhiteouts(Raw.of(l));
+            }
+        }
         s.upper = base.resolve("upper");
         s.work = base.resolve("work");
         LayerWriter.prepareUpper(spec, s.upper, s.work);
         s.mnt = Files.createDirectories(base.resolve("mnt"));
         return s;
+    }
+
+    /**
+     * Turns the xattr whiteouts of the kernel's userxattr copy into character-device whiteouts
+     * (and drops the "x" marks): the kernel reads both, but refuses rmdir (ENOTEMPTY) of a
+     * directory whose only entries are xattr whiteouts although it lists it as empty
+     * (DeliberateDifferences.Difference.KERNEL_RMDIR_XATTR_WHITEOUTS, pinned by its own test);
+     * with this, the random runs compare jover's reading of the xattr form with the kernel's
+     * sane behaviour on the same abstract tree.
+     */
+    private static void charWhiteouts(String dir) throws IOException {
+        try {
+            byte[] mark = Sys.lgetxattr(dir, "user.overlay.opaque");
+            if (mark.length == 1 && mark[0] == 'x') {
+                Sys.lremovexattr(dir, "user.overlay.opaque");
+            }
+        } catch (ErrnoException e) {
+            // not marked
+        }
+        try {
+            for (DirEntry d : Sys.listDir(dir)) {
+                if (d.isDotOrDotDot()) {
+                    continue;
+                }
+                String p = dir + "/" + d.name();
+                Stat st = Sys.lstat(p);
+                if (st.isDir()) {
+                    charWhiteouts(p);
+                } else if (st.isReg() && st.size() == 0 && Sys.llistxattr(p).contains("user.overlay.whiteout")) {
+                    HostCalls.unlink(p);
+                    Sys.mknod(p, Linux.S_IFCHR, 0, 0);
+                }
+            }
+        } catch (ErrnoException e) {
+            throw new IOException("converting whiteouts in " + Raw.display(dir) + ": " + e.getMessage(), e);
+        }
     }
 
     private void steps(TreeSpec spec) throws Exception {
@@ -451,7 +494,7 @@ final class DifferentialRun {
         Path kw = Files.createDirectories(base.resolve("cross/kernel-work"));
         Path km = Files.createDirectories(base.resolve("cross/kernel-mnt"));
         TreeSnapshot kOnJ;
-        try (KernelOverlay m = fx.kernel(lowers, Optional.of(jover.upper), Optional.of(kw), km, form.userxattr())) {
+        try (KernelMount m = fx.track(KernelMount.mount(lowers, jover.upper, kw, km, form.userxattr()))) {
             kOnJ = TreeSnapshot.of(km);
         }
         List<Path> kOnJLayers = new ArrayList<>();

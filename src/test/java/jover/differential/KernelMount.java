@@ -1,0 +1,80 @@
+package jover.differential;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import jover.sys.ErrnoException;
+import jover.sys.Linux;
+import jover.sys.Raw;
+import jover.sys.Sys;
+
+/**
+ * Kernel overlayfs mounted nosuid,nodev, as jover mounts by default (and as container engines
+ * mount both), so that opening a device node answers the same on both (EACCES); otherwise as
+ * {@link jover.testing.KernelOverlay}. close() unmounts (lazily if busy).
+ */
+final class KernelMount implements AutoCloseable {
+    private static final long MS_NOSUID = 2;
+    private static final long MS_NODEV = 4;
+
+    private final String mountPoint;
+    private boolean mounted;
+
+    private KernelMount(String mountPoint) {
+        this.mountPoint = mountPoint;
+    }
+
+    static KernelMount mount(List<Path> lowers, Path upper, Path work, Path mountPoint, boolean userxattr)
+            throws IOException {
+        List<String> opts = new ArrayList<>();
+        if (userxattr) {
+            opts.add("userxattr");
+        }
+        List<String> l = new ArrayList<>();
+        for (Path p : lowers) {
+            l.add(escape(p));
+        }
+        opts.add("lowerdir=" + String.join(":", l));
+        opts.add("upperdir=" + escape(upper));
+        opts.add("workdir=" + escape(work));
+        Files.createDirectories(mountPoint);
+        KernelMount k = new KernelMount(Raw.of(mountPoint.toRealPath()));
+        String data = String.join(",", opts);
+        try {
+            Sys.mount("overlay", k.mountPoint, "overlay", MS_NOSUID | MS_NODEV, data);
+        } catch (ErrnoException e) {
+            throw new IOException("mount -t overlay -o nosuid,nodev," + data + " " + mountPoint + ": "
+                    + e.getMessage(), e);
+        }
+        k.mounted = true;
+        return k;
+    }
+
+    private static String escape(Path p) {
+        String s = Raw.of(p.toAbsolutePath());
+        if (s.contains(",")) {
+            throw new IllegalArgumentException("comma in layer path " + p);
+        }
+        return s.replace("\\", "\\\\").replace(":", "\\:");
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!mounted) {
+            return;
+        }
+        mounted = false;
+        try {
+            Sys.umount(mountPoint, 0);
+        } catch (ErrnoException e) {
+            try {
+                Sys.umount(mountPoint, Linux.MNT_DETACH);
+            } catch (ErrnoException e2) {
+                e.addSuppressed(e2);
+            }
+            throw new IOException("umount " + Raw.display(mountPoint) + ": " + e.getMessage(), e);
+        }
+    }
+}
