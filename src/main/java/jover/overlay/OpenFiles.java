@@ -62,20 +62,34 @@ final class OpenFiles {
         return register(new OpenFile(n, fd, e.layer(), wantsWrite(flags)));
     }
 
+    /**
+     * Opens node {@code n} again through {@code own}, a descriptor of its file, for a node whose
+     * name is gone (a reopen through /proc/self/fd): the same file, whatever has the name now.
+     */
+    long reopen(Node<Entry> n, Fd own, int flags) throws ErrnoException {
+        int real = (flags & KEPT_FLAGS) | (flags & Linux.O_TRUNC);
+        Fd fd = Sys.open("/proc/self/fd/" + own.get(), real);
+        return register(new OpenFile(n, fd, n.payload().layer(), wantsWrite(flags)));
+    }
+
     private long register(OpenFile f) {
         byNode.computeIfAbsent(f.node.id(), id -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(f);
         return table.add(f);
     }
 
-    /** A descriptor of one of node {@code nodeid}'s open files, or null when it has none. */
+    /** A descriptor of one of node {@code nodeid}'s open files, a writable one if any, or null. */
     Fd anyOpen(long nodeid) {
         java.util.Set<OpenFile> open = byNode.get(nodeid);
+        Fd any = null;
         if (open != null) {
             for (OpenFile f : open) {
-                return f.fd;
+                if (f.writable) {
+                    return f.fd;
+                }
+                any = f.fd;
             }
         }
-        return null;
+        return any;
     }
 
     /** Registers a descriptor jover opened itself (CREATE). */

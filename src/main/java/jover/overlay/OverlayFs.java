@@ -228,15 +228,8 @@ public final class OverlayFs implements FuseFilesystem {
     public Attr getattr(Caller c, long nodeid, long fh) throws ErrnoException {
         Node<Entry> n = node(nodeid);
         Entry e = n.payload();
-        Fd fd = anonymous.get(nodeid);
-        if (fd == null && n.parent() != null && nodes.child(n.parent(), n.name()) != n) {
-            // The name is gone (unlinked, replaced): only the node's open files still reach it.
-            fd = files.anyOpen(nodeid);
-            if (fd == null) {
-                throw new ErrnoException(Errno.ESTALE, "getattr", n.path());
-            }
-        }
-        return attr(e, fd != null ? Sys.stat(fd) : resolver.restat(n.path(), e));
+        Fd own = ownDescriptor(n);
+        return attr(e, own != null ? Sys.stat(own) : resolver.restat(n.path(), e));
     }
 
     @Override
@@ -264,6 +257,14 @@ public final class OverlayFs implements FuseFilesystem {
         boolean pt = passthroughActive();
         if (pt) {
             moveOffLowerBacking(n, write);
+        }
+        Fd own = ownDescriptor(n);
+        if (own != null) {
+            if (write && !CopyUp.inUpper(n.payload())) {
+                throw new ErrnoException(Errno.ESTALE, "open", n.path()); // an unlinked lower file is never copied up
+            }
+            long fh = files.reopen(n, own, flags);
+            return pt ? backed(n, fh, own) : new OpenReply(fh, Fuse.FOPEN_KEEP_CACHE, 0);
         }
         if (write) {
             copyUp.ensure(n);
@@ -459,6 +460,10 @@ public final class OverlayFs implements FuseFilesystem {
         String real = whiteouts.layerXattr(name);
         Node<Entry> n = node(nodeid);
         Entry e = n.payload();
+        Fd own = ownDescriptor(n);
+        if (own != null) {
+            return Sys.fgetxattr(own, real);
+        }
         if (e.isDir()) {
             try (DirHandles.Handle dir = handles.acquire(e.layer(), n.path())) {
                 return Sys.fgetxattr(dir.fd(), real);
@@ -474,7 +479,10 @@ public final class OverlayFs implements FuseFilesystem {
         Node<Entry> n = node(nodeid);
         Entry e = n.payload();
         List<String> names;
-        if (e.isDir()) {
+        Fd own = ownDescriptor(n);
+        if (own != null) {
+            names = Sys.flistxattr(own);
+        } else if (e.isDir()) {
             try (DirHandles.Handle dir = handles.acquire(e.layer(), n.path())) {
                 names = Sys.flistxattr(dir.fd());
             }
@@ -604,33 +612,69 @@ public final class OverlayFs implements FuseFilesystem {
     public Attr setattr(Caller c, long nodeid, SetAttr a) throws ErrnoException {
         Node<Entry> n = node(nodeid);
         Writes w = writes("setattr");
-        int v = a.valid();
-        String name = Writes.nameIn(n);
+        Fd own = ownDescriptorToChange(n);
+        if (own != null) {
+            UpperObject o = UpperObject.open(own);
+            apply(o, a);
+            Stat st = o.stat();
+            n.setPayload(n.payload().withStat(st));
+            return attr(n.payload(), st);
+        }
         try (DirHandles.Handle up = w.upperParentOf(n)) {
-            if ((v & Fuse.FATTR_SIZE) != 0) {
-                OpenFiles.OpenFile f = (v & Fuse.FATTR_FH) != 0 ? files.get(a.fh()) : null;
-                if (f != null && f.writable) {
-                    Sys.ftruncate(f.fd, a.size());
-                } else {
-                    try (Fd fd = Sys.openAt(up.fd(), name, Linux.O_WRONLY | Linux.O_NOFOLLOW, 0)) {
-                        Sys.ftruncate(fd, a.size());
-                    }
-                }
-            }
-            if ((v & (Fuse.FATTR_UID | Fuse.FATTR_GID)) != 0) {
-                Sys.chownAt(up.fd(), name, (v & Fuse.FATTR_UID) != 0 ? a.uid() : -1,
-                        (v & Fuse.FATTR_GID) != 0 ? a.gid() : -1);
-            }
-            if ((v & Fuse.FATTR_MODE) != 0) {
-                Sys.chmodAt(up.fd(), name, a.mode() & 07777);
-            }
-            if ((v & (Fuse.FATTR_ATIME | Fuse.FATTR_MTIME)) != 0) {
-                Sys.utimensAt(up.fd(), name,
-                        a.atime(), time(v, Fuse.FATTR_ATIME, Fuse.FATTR_ATIME_NOW, a.atimensec()),
-                        a.mtime(), time(v, Fuse.FATTR_MTIME, Fuse.FATTR_MTIME_NOW, a.mtimensec()));
-            }
+            apply(UpperObject.named(up.fd(), Writes.nameIn(n)), a);
             return attr(n.payload(), w.refresh(n, up.fd()));
         }
+    }
+
+    private void apply(UpperObject o, SetAttr a) throws ErrnoException {
+        int v = a.valid();
+        if ((v & Fuse.FATTR_SIZE) != 0) {
+            OpenFiles.OpenFile f = (v & Fuse.FATTR_FH) != 0 ? files.get(a.fh()) : null;
+            if (f != null && f.writable) {
+                Sys.ftruncate(f.fd, a.size());
+            } else {
+                o.truncate(a.size());
+            }
+        }
+        if ((v & (Fuse.FATTR_UID | Fuse.FATTR_GID)) != 0) {
+            o.chown((v & Fuse.FATTR_UID) != 0 ? a.uid() : -1, (v & Fuse.FATTR_GID) != 0 ? a.gid() : -1);
+        }
+        if ((v & Fuse.FATTR_MODE) != 0) {
+            o.chmod(a.mode() & 07777);
+        }
+        if ((v & (Fuse.FATTR_ATIME | Fuse.FATTR_MTIME)) != 0) {
+            o.utimens(a.atime(), time(v, Fuse.FATTR_ATIME, Fuse.FATTR_ATIME_NOW, a.atimensec()),
+                    a.mtime(), time(v, Fuse.FATTR_MTIME, Fuse.FATTR_MTIME_NOW, a.mtimensec()));
+        }
+    }
+
+    /**
+     * For a node whose name is gone (unlinked, or now naming another file): a descriptor of its
+     * own (its O_TMPFILE descriptor, or one of its open files, writable ones first), so changes
+     * and reads never reach whatever has the name now. Null while the node still has its name.
+     * ESTALE when it has none; ENOENT when a change would have to touch a lower file.
+     */
+    private Fd ownDescriptor(Node<Entry> n) throws ErrnoException {
+        if (n.parent() == null || nodes.child(n.parent(), n.name()) == n) {
+            return null;
+        }
+        Fd fd = anonymous.get(n.id());
+        if (fd == null) {
+            fd = files.anyOpen(n.id());
+        }
+        if (fd == null) {
+            throw new ErrnoException(Errno.ESTALE, "node", n.path());
+        }
+        return fd;
+    }
+
+    /** {@link #ownDescriptor} for a change: only an upper file may be changed. */
+    private Fd ownDescriptorToChange(Node<Entry> n) throws ErrnoException {
+        Fd fd = ownDescriptor(n);
+        if (fd != null && !CopyUp.inUpper(n.payload())) {
+            throw new ErrnoException(Errno.ENOENT, "change", n.path()); // an unlinked lower file stays as it is
+        }
+        return fd;
     }
 
     /** The nanoseconds utimensat takes for one time: the value, UTIME_NOW, or UTIME_OMIT when not set. */
@@ -658,12 +702,22 @@ public final class OverlayFs implements FuseFilesystem {
         }
         Node<Entry> n = node(nodeid);
         String real = whiteouts.layerXattr(name);
-        try (DirHandles.Handle up = writes(value != null ? "setxattr" : "removexattr").upperParentOf(n)) {
-            if (value != null) {
-                Sys.setxattrAt(up.fd(), Writes.nameIn(n), real, value, flags);
-            } else {
-                Sys.removexattrAt(up.fd(), Writes.nameIn(n), real);
-            }
+        Writes w = writes(value != null ? "setxattr" : "removexattr");
+        Fd own = ownDescriptorToChange(n);
+        if (own != null) {
+            changeXattr(UpperObject.open(own), real, value, flags);
+            return;
+        }
+        try (DirHandles.Handle up = w.upperParentOf(n)) {
+            changeXattr(UpperObject.named(up.fd(), Writes.nameIn(n)), real, value, flags);
+        }
+    }
+
+    private static void changeXattr(UpperObject o, String real, byte[] value, int flags) throws ErrnoException {
+        if (value != null) {
+            o.setxattr(real, value, flags);
+        } else {
+            o.removexattr(real);
         }
     }
 

@@ -70,6 +70,8 @@ public interface LibC {
 
     @SaveError int utimensat(int dirfd, @In byte[] path, @In long[] times, int flags);
 
+    @SaveError int futimens(int fd, @In long[] times);
+
     @SaveError int ftruncate(int fd, long length);
 
     @SaveError int fallocate(int fd, int mode, long offset, long len);

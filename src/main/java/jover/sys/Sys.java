@@ -337,6 +337,12 @@ public final class Sys {
         check(C.utimensat(dir.get(), Raw.cString(name), times, Linux.AT_SYMLINK_NOFOLLOW), "utimensat", name);
     }
 
+    /** utimensat of an open file; the same time conventions as {@link #utimensAt}. */
+    public static void futimens(Fd fd, long atime, long atimeNsec, long mtime, long mtimeNsec) throws ErrnoException {
+        long[] times = {atime, atimeNsec, mtime, mtimeNsec};
+        check(C.futimens(fd.get(), times), "futimens", "fd " + fd.get());
+    }
+
     public static void ftruncate(Fd fd, long length) throws ErrnoException {
         check(C.ftruncate(fd.get(), length), "ftruncate", "fd " + fd.get());
     }
