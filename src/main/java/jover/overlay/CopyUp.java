@@ -101,8 +101,9 @@ final class CopyUp {
                 }
                 setMetadata(w, tmp, st);
                 Stat parentTimes = Sys.stat(upper.fd());
+                // marked before the copy appears, as the kernel does, so no crash leaves it unmarked
+                markImpure(upper.fd());
                 Sys.renameAt(w, tmp, upper.fd(), name, Linux.RENAME_NOREPLACE);
-                markImpure(upper.fd()); // it may now hold copied-up entries (the kernel marks it for every copy-up)
                 // a copy-up is not a change of the directory: its times stay (as the kernel keeps them)
                 Sys.utimensAt(upper.fd(), ".", parentTimes.atimeSec(), parentTimes.atimeNsec(),
                         parentTimes.mtimeSec(), parentTimes.mtimeNsec());

@@ -322,6 +322,13 @@ final class Writes {
         }
         boolean opaque = false;
         try (DirHandles.Handle from = upperDir(dir); DirHandles.Handle to = upperDir(newDir)) {
+            // impure before the move (as the kernel), so no crash leaves an origin in an unmarked directory
+            if (hasOrigin(src)) {
+                copyUp.markImpure(to.fd());
+            }
+            if (dstNode != null && hasOrigin(dstNode.payload())) {
+                copyUp.markImpure(from.fd());
+            }
             if (dstNode != null) {
                 Sys.renameAt(from.fd(), name, to.fd(), newName, Linux.RENAME_EXCHANGE);
                 if (src.isDir() && newDir.payload().isMerged() && !isOpaque(to.fd(), newName)) {
@@ -357,12 +364,6 @@ final class Writes {
                 if (cleared != null) {
                     work.remove(cleared);
                 }
-            }
-            if (hasOrigin(src)) {
-                copyUp.markImpure(to.fd());
-            }
-            if (dstNode != null && hasOrigin(dstNode.payload())) {
-                copyUp.markImpure(from.fd());
             }
         }
         if (src.isDir()) {

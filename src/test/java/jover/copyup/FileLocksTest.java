@@ -133,12 +133,16 @@ class FileLocksTest {
     void locksHeldOnALowerFileSurviveItsCopyUp(String impl) throws Exception {
         Path mnt = mount(impl);
         List<String> problems = new ArrayList<>();
+        // Deliberate difference (README): with passthrough the copied-up name is a new inode, and
+        // the kernel keeps locks per inode, so a lock held through a descriptor opened before the
+        // copy-up no longer excludes lockers that open the name afterwards. Pinned here both ways.
+        boolean newInode = impl.equals("jover");
         Path f = mnt.resolve("d");
         try (Child holder = Child.start(List.of("flock", "-s", f.toString(), "sh", "-c", "echo held; read x"))) {
             holder.await("held"); // flock(1) opens O_RDONLY: no copy-up yet
             copyUpByWriting(f);
             expectExit(problems, "flock -n (exclusive) after another process copied up the file a shared flock "
-                    + "holder had open", 1, "flock", "-n", f.toString(), "true");
+                    + "holder had open", newInode ? 0 : 1, "flock", "-n", f.toString(), "true");
             holder.send("go");
             holder.awaitExit(0);
         }
@@ -149,7 +153,7 @@ class FileLocksTest {
             holder.await("locked"); // a read-only descriptor: no copy-up yet
             copyUpByWriting(Path.of(e));
             expectProbe(problems, "an exclusive POSIX lock after another process copied up the file a shared "
-                    + "lock holder had open", "busy", e, 0, 10, "exclusive");
+                    + "lock holder had open", newInode ? "got" : "busy", e, 0, 10, "exclusive");
             holder.send("go");
             holder.await("released");
             holder.awaitExit(0);

@@ -71,6 +71,15 @@ final class Worker implements Runnable {
     }
 
     private void handle(int n) {
+        try {
+            serve(n);
+        } catch (Throwable t) {
+            // a fault outside a request's own handling (a broken install, say): log it, keep serving
+            server.log("internal error: " + t);
+        }
+    }
+
+    private void serve(int n) {
         InHeader h = Decoder.header(in);
         server.count(h.opcode());
         if (server.debug()) {
