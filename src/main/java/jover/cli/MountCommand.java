@@ -39,7 +39,7 @@ final class MountCommand {
             + "                         trusted.overlay.* xattrs%n"
             + "  allow_other | noallow_other                 default: allow_other%n"
             + "  default_permissions | nodefault_permissions default: default_permissions%n"
-            + "  suid | nosuid, dev | nodev                  default: nosuid, nodev%n"
+            + "  suid | nosuid, dev | nodev                  default: suid, nodev%n"
             + "  exec | noexec                               default: exec%n"
             + "  atime | noatime  (relatime, strictatime = atime)  default: atime%n"
             + "  timeout=SECONDS        kernel cache time of entries and attributes (default%n"

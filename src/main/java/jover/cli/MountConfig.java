@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param userXattr       private overlay xattrs are user.overlay.* instead of trusted.overlay.*
  * @param allowOther      let users other than the mounter see the mount (default on)
  * @param defaultPermissions kernel-side permission checks (default on)
- * @param suid            honour set-user-id bits (default off: nosuid)
+ * @param suid            honour set-user-id bits (default on, as fuse-overlayfs and kernel overlayfs)
  * @param dev             honour device nodes (default off: nodev)
  * @param exec            allow execution (default on)
  * @param noatime         MS_NOATIME

@@ -37,7 +37,7 @@ final class MountOptions {
     boolean userXattr;
     boolean allowOther = true;
     boolean defaultPermissions = true;
-    boolean suid;
+    boolean suid = true; // as fuse-overlayfs and kernel overlayfs: container images carry set-id programs
     boolean dev;
     boolean exec = true;
     boolean noatime;

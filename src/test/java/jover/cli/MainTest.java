@@ -148,7 +148,7 @@ class MainTest {
         assertFalse(c.mountsReadOnly());
         assertTrue(c.allowOther());
         assertTrue(c.defaultPermissions());
-        assertFalse(c.suid());
+        assertTrue(c.suid(), "suid by default, as fuse-overlayfs and kernel overlayfs");
         assertFalse(c.dev());
         assertTrue(c.exec());
         assertFalse(c.noatime());
