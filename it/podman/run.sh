@@ -145,6 +145,7 @@ daemons_of() {  # mount program processes serving a mount below $1
 }
 force_cleanup() {  # $1 storage root, $2 cgroup parent
   local r=$1 cg=$2 dev mp
+  kill_cgroups "$cg"   # container processes first: they keep the mounts busy
   while read -r dev mp; do
     [ -n "$mp" ] || continue
     # fusectl names a connection by the mount's device number (major 0: the minor)
@@ -157,9 +158,21 @@ force_cleanup() {  # $1 storage root, $2 cgroup parent
     while read -r mp; do umount -l "$mp" 2>/dev/null || true; done
   remove_cgroups "$cg"
 }
+cgroup_dirs() {  # our cgroup parent in each hierarchy (never empty: that would be every cgroup)
+  local d
+  [ -n "$1" ] || return 0
+  for d in /sys/fs/cgroup/*/"$1" /sys/fs/cgroup/"$1"; do [ -d "$d" ] && echo "$d"; done
+  return 0
+}
+kill_cgroups() {
+  local d pid
+  for d in $(cgroup_dirs "$1"); do
+    for pid in $(find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+  done
+}
 remove_cgroups() {
   local d
-  for d in /sys/fs/cgroup/*/"$1" /sys/fs/cgroup/"$1"; do
+  for d in $(cgroup_dirs "$1"); do
     [ -d "$d" ] || continue
     find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
   done
