@@ -6,24 +6,22 @@
 # --no-compare, the same steps with fuse-overlayfs as mount program, and both timings side by
 # side (timing never fails the test).
 #
-#   sudo it/podman/run.sh [--no-compare] [--only jover|fuse-overlayfs] [--keep] [--trace] [--strict]
+#   sudo it/podman/run.sh [--no-compare] [--only jover|fuse-overlayfs] [--keep] [--trace]
 #
 #   --no-compare   run the steps with jover only (what PodmanIT does)
 #   --only NAME    run the steps with that mount program only
 #   --keep         keep the work directory (logs, storage) when a step fails
 #   --trace        every step through a wrapper that records the mount program's argv and
 #                  stderr (else only one extra run does); prints the distinct argv forms
-#   --strict       fail on the known jover bug too (set-user-ID programs run without their
-#                  owner's euid: a KNOWN-BUG line otherwise)
 #
 # Environment: JOVER_PODMAN_CACHE (default /var/tmp/jover-podman-cache) holds the rootfs
 # tarball, built once; JOVER_PODMAN_MIRROR overrides the Debian mirror debootstrap uses
 # (default: the first one apt uses here). Needs root, /dev/fuse, apt (installs podman, runc,
 # debootstrap, fuse3, fuse-overlayfs when missing) and target/jover.jar (mvn package).
 #
-# Output: one "ok   NAME STEP (S s)", "KNOWN-BUG NAME STEP" or "FAIL NAME STEP" line per step,
-# the timing table, and last "podman-it: PASS ..." (exit 0) or "podman-it: FAIL ..." (exit 1).
-# Exit 2: bad usage or setup.
+# Output: one "ok   NAME STEP (S s)" or "FAIL NAME STEP" line per step, the timing table, and
+# last "podman-it: PASS (NAMES)" (exit 0) or "podman-it: FAIL ..." (exit 1). Exit 2: bad usage
+# or setup.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -31,15 +29,14 @@ repo=$(cd "$here/../.." && pwd)
 jover=$repo/bin/jover          # the mount program under test, this checkout's launcher
 cache=${JOVER_PODMAN_CACHE:-/var/tmp/jover-podman-cache}
 suite=bookworm
-compare=1; only=""; keep=0; trace=0; strict=0
+compare=1; only=""; keep=0; trace=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-compare) compare=0 ;;
     --only) only=${2:-}; shift ;;
     --keep) keep=1 ;;
     --trace) trace=1 ;;
-    --strict) strict=1 ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -194,7 +191,7 @@ trap 'exit 130' INT TERM
 
 # ---- the steps ------------------------------------------------------------------------------
 declare -A took        # took[program/step] = seconds
-failed=0; known=0
+failed=0
 steps=(import run-os-release create-install cp-deb start-install commit rm-install run-new-image setuid trace-argv rmi rm-all
        leftovers reset)
 
@@ -321,20 +318,13 @@ EOF
   ok run-new-image "$(head -1 "$out")"
   # 5b. a set-user-ID program of the committed layer runs with its owner's euid, as on kernel
   # overlayfs and fuse-overlayfs (podman cannot pass "suid" to a mount program: containers/storage
-  # takes flag options out of mountopt before it runs the program)
+  # gives it only the data part of its options, so the program's default must be suid)
   step setuid 120 "${pod[@]}" run --rm "${limits[@]}" "$new_img" \
       sh -c 'stat -c "mode %a" /usr/local/bin/id-suid; setpriv --reuid=65534 --regid=65534 --clear-groups /usr/local/bin/id-suid' \
     || { fail setuid "podman run of the set-user-ID program failed"; return 1; }
   expect setuid '^mode 4755$' || return 1
-  if grep -q 'euid=0(root)' "$out"; then
-    ok setuid "$(tail -1 "$out")"
-  elif [ "$name" = jover ] && [ $strict = 0 ]; then
-    say "KNOWN-BUG $name setuid (${took[$name/setuid]} s): the set-user-ID bit is ignored: $(tail -1 "$out")"
-    say "     (jover mounts nosuid unless told suid, and podman cannot tell it; --strict fails here)"
-    known=$((known + 1))
-  else
-    fail setuid "the set-user-ID program did not get euid 0"; return 1
-  fi
+  expect setuid 'euid=0(root)' || return 1
+  ok setuid "$(tail -1 "$out")"
   # 6. what podman passes to the mount program and what the program prints on stderr: one more
   # run through the wrapper (with --trace every step went through it)
   local -a traced=()
@@ -414,7 +404,7 @@ for s in "${steps[@]}" total; do
 done
 say ""
 if [ $failed = 0 ]; then
-  if [ $known = 0 ]; then say "podman-it: PASS (${programs[*]})"; else say "podman-it: PASS (${programs[*]}) with $known known bug(s)"; fi
+  say "podman-it: PASS (${programs[*]})"
   exit 0
 fi
 say "podman-it: FAIL ($failed step(s))"

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Debian's podman with jover as the overlay driver's mount program, end to end: runs
  * {@code it/podman/run.sh --no-compare} (jover only; the fuse-overlayfs comparison is for people)
- * and checks that every step passed and printed what it should (the one known jover bug it
- * tolerates, set-user-ID programs, is reported by the script and listed in docs/containers.md). The script installs podman, runc
+ * and checks that every step passed and printed what it should. The script installs podman, runc
  * and debootstrap with apt-get when they are missing and builds the rootfs tarball once into
  * /var/tmp/jover-podman-cache, so a first run takes a few minutes and later ones well under one.
  * Runs after {@code mvn package} (the script uses this checkout's bin/jover and target/jover.jar).
@@ -30,7 +29,7 @@ class PodmanIT {
     private static final long LIMIT_SECONDS = 720;
 
     private static final List<String> STEPS = List.of("import", "run-os-release", "create-install", "cp-deb",
-            "start-install", "commit", "run-new-image", "trace-argv", "rmi", "leftovers", "reset");
+            "start-install", "commit", "run-new-image", "setuid", "trace-argv", "rmi", "leftovers", "reset");
 
     @Test
     @Timeout(value = LIMIT_SECONDS + 60, unit = TimeUnit.SECONDS)
@@ -69,14 +68,8 @@ class PodmanIT {
         assertTrue(lines.stream().anyMatch(l -> l.endsWith("jover-hello 1.0 install ok installed")), out);
         assertTrue(lines.stream().anyMatch(l -> l.endsWith(": hello from jover-hello 1.0")), out);
         assertTrue(lines.stream().anyMatch(l -> l.contains("jover trace-argv") && l.contains("silent, exit 0")), out);
-        // a set-user-ID program in the container: the script reports jover's known bug (mounted
-        // nosuid, and podman cannot pass "suid" to a mount program) without failing; run.sh
-        // --strict fails on it
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("ok   jover setuid ") || l.startsWith("KNOWN-BUG jover setuid ")),
-                out);
-        String last = lines.get(lines.size() - 1);
-        assertTrue(last.equals("podman-it: PASS (jover)") || last.equals("podman-it: PASS (jover) with 1 known bug(s)"),
-                out);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("ok   jover setuid ") && l.contains("euid=0(root)")), out);
+        assertEquals("podman-it: PASS (jover)", lines.get(lines.size() - 1), out);
         assertNoJoverMountLeft();
     }
 
