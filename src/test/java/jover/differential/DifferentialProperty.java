@@ -20,9 +20,11 @@ import org.quicktheories.core.Reporter;
  * <p>System properties: {@code jover.diff.examples} (default 16), {@code jover.diff.ops}
  * (operations per example, default 25), {@code jover.diff.genes} (layer entries at most, 24),
  * {@code jover.diff.seed} (replay one run), {@code jover.diff.shrinkCycles} (QuickTheories,
- * default 60), {@code jover.diff.minimizeSeconds} (default 300), {@code jover.diff.keepGoing}
- * (record each failing example and go on instead of stopping at the first; for exploration),
- * {@code jover.diff.progress} (print a line every N examples, default 0: never).
+ * default 30), {@code jover.diff.minimizeSeconds} (default 120), {@code jover.diff.keepGoing}
+ * (record each failing example and go on instead of stopping at the first, minimizing the first
+ * example of each kind of difference; for exploration), {@code jover.diff.progress} (print a line
+ * every N examples, default 0: never), {@code jover.diff.trees} (see {@link DifferentialRun}),
+ * {@code jover.diff.tolerate} (see {@link KnownBugs}), {@code jover.diff.verbose}.
  */
 final class DifferentialProperty {
 
@@ -32,7 +34,7 @@ final class DifferentialProperty {
         static Config fromSystemProperties(boolean passthroughOff) {
             return new Config(Integer.getInteger("jover.diff.examples", 16), Integer.getInteger("jover.diff.ops", 25),
                     Integer.getInteger("jover.diff.genes", 24), Long.getLong("jover.diff.seed"),
-                    Integer.getInteger("jover.diff.shrinkCycles", 60), Long.getLong("jover.diff.minimizeSeconds", 300),
+                    Integer.getInteger("jover.diff.shrinkCycles", 30), Long.getLong("jover.diff.minimizeSeconds", 120),
                     Boolean.getBoolean("jover.diff.keepGoing"), Integer.getInteger("jover.diff.progress", 0),
                     new DifferentialRun.Settings(passthroughOff));
         }
@@ -122,8 +124,9 @@ final class DifferentialProperty {
         examplesRun++;
         DifferentialRun run = runOnce(ex);
         if (cfg.progress() > 0 && examplesRun % cfg.progress() == 0) {
-            System.out.printf(Locale.ROOT, "jover differential: %d examples, %d failing, %.0f s; deliberate: %s%n",
-                    examplesRun, failures, seconds(), DeliberateDifferences.counts());
+            System.out.printf(Locale.ROOT, "jover differential: %d examples, %d failing, %.0f s; deliberate: %s; "
+                    + "ms per phase: %s%n", examplesRun, failures, seconds(), DeliberateDifferences.counts(),
+                    DifferentialRun.PHASES);
         }
         if (Boolean.getBoolean("jover.diff.verbose")) {
             System.out.println("example " + examplesRun + ":\n" + ex.describe() + run.report());
@@ -165,11 +168,13 @@ final class DifferentialProperty {
         } catch (Exception e) {
             run.findings().add("the run failed: " + e + stack(e));
         } finally {
+            long t = System.nanoTime();
             try {
                 fx.cleanup();
             } catch (Exception e) {
                 run.findings().add("cleanup failed: " + e);
             }
+            DifferentialRun.PHASES.merge("cleanup", (System.nanoTime() - t) / 1_000_000, Long::sum);
         }
         return run;
     }

