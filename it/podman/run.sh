@@ -17,7 +17,7 @@
 # Environment: JOVER_PODMAN_CACHE (default /var/tmp/jover-podman-cache) holds the rootfs
 # tarball, built once; JOVER_PODMAN_MIRROR overrides the Debian mirror debootstrap uses
 # (default: the first one apt uses here). Needs root, /dev/fuse, apt (installs podman, runc,
-# debootstrap, fuse3, fuse-overlayfs when missing) and target/jover.jar (mvn package).
+# debootstrap, fuse3 and, when compared, fuse-overlayfs, if missing) and target/jover.jar (mvn package).
 #
 # Output: one "ok   NAME STEP (S s)" or "FAIL NAME STEP" line per step, the timing table, and
 # last "podman-it: PASS (NAMES)" (exit 0) or "podman-it: FAIL ..." (exit 1). Exit 2: bad usage
@@ -65,7 +65,7 @@ command -v runc >/dev/null || need+=(runc)
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v fusermount3 >/dev/null || need+=(fuse3)
 command -v dpkg-deb >/dev/null || need+=(dpkg)
-command -v fuse-overlayfs >/dev/null || need+=(fuse-overlayfs)
+case " ${programs[*]} " in *" fuse-overlayfs "*) command -v fuse-overlayfs >/dev/null || need+=(fuse-overlayfs) ;; esac
 if [ ${#need[@]} -gt 0 ]; then
   say "installing: ${need[*]}"
   timeout 300 apt-get update -q >/dev/null || die "apt-get update failed"
