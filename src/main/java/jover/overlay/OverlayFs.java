@@ -541,6 +541,12 @@ public final class OverlayFs implements FuseFilesystem {
     public EntryOut link(Caller c, long nodeid, long newParent, String newName) throws ErrnoException {
         Node<Entry> p = dir(newParent);
         Entry e = writes("link").link(node(nodeid), anonymous.get(nodeid), p, newName);
+        Kernel k = kernel;
+        if (k != null) {
+            // The new name is a node of its own, so the kernel does not see the old one's nlink
+            // change; no directory lock is involved in dropping attributes, so this is safe here.
+            k.invalidateAttributes(nodeid);
+        }
         return made(p, newName, e);
     }
 
