@@ -227,8 +227,8 @@ final class DifferentialProperty {
     }
 
     /**
-     * Greedy minimization within the time budget: removes operations one at a time (last first),
-     * then layer entries, then tries fewer layers, the kernel form, umask 022, root as caller
+     * Greedy minimization within the time budget: removes operations in chunks (halves, quarters,
+     * ... single operations, last first), then layer entries, then tries fewer layers, the kernel form, umask 022, root as caller
      * and the first pool value for each argument, keeping each change that still fails with the
      * same kind of difference.
      */
@@ -238,15 +238,19 @@ final class DifferentialProperty {
         boolean changed = true;
         while (changed && System.nanoTime() < deadline) {
             changed = false;
-            for (int i = cur.ops().size() - 1; i >= 0 && System.nanoTime() < deadline; i--) {
-                List<Op> fewer = new ArrayList<>(cur.ops());
-                fewer.remove(i);
-                Example c = cur.withOps(fewer);
-                Example kept = stillFails(c, signature);
-                if (kept != null) {
-                    cur = kept;
-                    changed = true;
-                    i = Math.min(i, cur.ops().size());
+            // chunks of operations, halving the chunk size down to single operations
+            for (int chunk = Math.max(1, cur.ops().size() / 2); chunk >= 1 && System.nanoTime() < deadline;
+                    chunk = chunk == 1 ? 0 : Math.max(1, chunk / 2)) {
+                for (int end = cur.ops().size(); end > 0 && System.nanoTime() < deadline; end -= chunk) {
+                    int start = Math.max(0, end - chunk);
+                    List<Op> fewer = new ArrayList<>(cur.ops().subList(0, start));
+                    fewer.addAll(cur.ops().subList(Math.min(end, cur.ops().size()), cur.ops().size()));
+                    Example kept = stillFails(cur.withOps(fewer), signature);
+                    if (kept != null) {
+                        cur = kept;
+                        changed = true;
+                        end = Math.min(end, cur.ops().size() + chunk);
+                    }
                 }
             }
             for (int i = cur.tree().genes().size() - 1; i >= 0 && System.nanoTime() < deadline; i--) {
