@@ -378,7 +378,7 @@ final class DifferentialRun {
         TreeSnapshot j = jover.last;
         String d = normalize(k).diff(normalize(j), "kernel", "jover", 20);
         if (!d.isEmpty()) {
-            fail("tree", "merged trees differ " + when + " (mtime -1: set during the run):\n" + d);
+            fail("tree " + fieldsDiffering(normalize(k), normalize(j)), "merged trees differ " + when + " (mtime -1: set during the run):\n" + d);
             return false;
         }
         String a = compareAnomalies(anomalySet(k, layersOf(kernel)), anomalySet(j, null), "kernel", "jover");
@@ -403,6 +403,71 @@ final class DifferentialRun {
         }
         inos.retain(new HashSet<>(k.inos().values()), new HashSet<>(j.inos().values()));
         return true;
+    }
+
+    /** Which attributes differ at the first path whose entries differ ("absent", "nlink", "mtime"...). */
+    static String fieldsDiffering(TreeSnapshot k, TreeSnapshot j) {
+        java.util.SortedSet<String> paths = new TreeSet<>(k.entries().keySet());
+        paths.addAll(j.entries().keySet());
+        for (String p : paths) {
+            TreeSnapshot.Entry a = k.entries().get(p);
+            TreeSnapshot.Entry b = j.entries().get(p);
+            if (java.util.Objects.equals(a, b)) {
+                continue;
+            }
+            if (a == null || b == null) {
+                return a == null ? "extra-on-jover" : "missing-on-jover";
+            }
+            List<String> f = new ArrayList<>();
+            if (a.type() != b.type()) {
+                f.add("type");
+            }
+            if (a.mode() != b.mode()) {
+                f.add("mode");
+            }
+            if (a.uid() != b.uid() || a.gid() != b.gid()) {
+                f.add("owner");
+            }
+            if (a.size() != b.size() || !java.util.Objects.equals(a.sha256(), b.sha256())) {
+                f.add("data");
+            }
+            if (!java.util.Objects.equals(a.target(), b.target())) {
+                f.add("target");
+            }
+            if (!a.xattrs().equals(b.xattrs())) {
+                f.add("xattrs");
+            }
+            if (a.nlink() != b.nlink()) {
+                f.add("nlink");
+            }
+            if (a.mtimeSec() != b.mtimeSec() || a.mtimeNsec() != b.mtimeNsec()) {
+                f.add(a.type() == 'd' ? "dir-mtime" : "mtime");
+            }
+            return String.join("+", f);
+        }
+        return "";
+    }
+
+    /** The first path whose upper entries differ, both sides without xattr values. */
+    static String firstUpperDifference(UpperSnapshot k, UpperSnapshot j) {
+        java.util.SortedSet<String> paths = new TreeSet<>(k.entries().keySet());
+        paths.addAll(j.entries().keySet());
+        for (String p : paths) {
+            String a = k.entries().get(p);
+            String b = j.entries().get(p);
+            if (!java.util.Objects.equals(a, b)) {
+                return shape(a) + " vs " + shape(b);
+            }
+        }
+        return "";
+    }
+
+    private static String shape(String upperEntry) {
+        if (upperEntry == null) {
+            return "absent";
+        }
+        return upperEntry.replaceAll("=[^ ]*", "").replace("trusted.overlay.", "").replace("user.overlay.", "")
+                .replace(' ', '+');
     }
 
     /** The layers of a side, upper first. */
@@ -496,7 +561,7 @@ final class DifferentialRun {
         UpperSnapshot ju = UpperSnapshot.of(jover.upper);
         String d = ku.diff(ju, "kernel's upper", "jover's upper");
         if (!d.isEmpty()) {
-            fail("upper", "the upper directories differ in format:\n" + d);
+            fail("upper " + firstUpperDifference(ku, ju), "the upper directories differ in format:\n" + d);
             return;
         }
         WhiteoutForm form = ex.whiteoutForm();
