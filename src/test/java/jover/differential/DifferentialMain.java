@@ -19,7 +19,10 @@ public final class DifferentialMain {
             for (String mode : which.equals("both") ? new String[] {"default", "off"} : new String[] {which}) {
                 MountFixture fx = new MountFixture();
                 Thread hook = new Thread(() -> {
+                    DifferentialProperty.stop();
                     try {
+                        fx.cleanup();
+                        Thread.sleep(2000); // an example that was mounting when the signal came
                         fx.cleanup();
                     } catch (Exception e) {
                         System.err.println("cleanup: " + e);

@@ -160,9 +160,20 @@ final class DifferentialProperty {
         return ex.ops().size() * 100 + ex.tree().genes().size();
     }
 
+    private static volatile boolean stopping;
+
+    /** Makes every later example end at once (the JVM is shutting down). */
+    static void stop() {
+        stopping = true;
+    }
+
     /** Runs one example with fresh directories and mounts, released before returning. */
     DifferentialRun runOnce(Example ex) {
         DifferentialRun run = new DifferentialRun(ex, cfg.settings(), fx, callers);
+        if (stopping) {
+            run.findings().add("stopped");
+            return run;
+        }
         try {
             run.run();
         } catch (Exception e) {
