@@ -709,6 +709,9 @@ public final class OverlayFs implements FuseFilesystem {
         Node<Entry> n = node(nodeid);
         String real = whiteouts.layerXattr(name);
         Writes w = writes(value != null ? "setxattr" : "removexattr");
+        if (value == null && !CopyUp.inUpper(n.payload())) {
+            getxattr(null, nodeid, name); // removing what is not there: ENODATA, and no copy-up (as the kernel)
+        }
         Fd own = ownDescriptorToChange(n);
         if (own != null) {
             changeXattr(UpperObject.open(own), real, value, flags);
