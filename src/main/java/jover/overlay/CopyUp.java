@@ -36,7 +36,7 @@ final class CopyUp {
         this.work = work;
     }
 
-    /** Called with a node id whose reported inode number changed on copy-up (to drop the kernel's attributes). */
+    /** Called with a node id whose reported attributes changed on copy-up (to drop the kernel's copy). */
     void onIdentityChange(java.util.function.LongConsumer callback) {
         this.identityChanged = callback;
     }
@@ -66,8 +66,9 @@ final class CopyUp {
             Entry up = copy(parent.path(), node.name(), e);
             node.setPayload(up);
             done.incrementAndGet();
-            if (!up.sameObject(e)) {
-                identityChanged.accept(node.id()); // a hard-linked lower file: its st_ino changed
+            if (!up.sameObject(e) || up.isMerged() != e.isMerged()) {
+                // its st_ino (a hard-linked lower file) or its nlink (a directory now merged) changed
+                identityChanged.accept(node.id());
             }
             return up;
         }
@@ -96,8 +97,8 @@ final class CopyUp {
                 // A lower file with several hard links gets no origin (kernel, index=off): its
                 // names may be copied up to different files, which must not share an inode number.
                 byte[] origin = st.isDir() || st.nlink() == 1 ? originOrNull(lower.fd(), name) : null;
-                if (origin != null) {
-                    Sys.setxattrAt(w, tmp, origins.originXattr(), origin, 0);
+                if (origin != null && !setOrigin(w, tmp, origin)) {
+                    origin = null;
                 }
                 setMetadata(w, tmp, st);
                 Stat parentTimes = Sys.stat(upper.fd());
@@ -220,6 +221,22 @@ final class CopyUp {
                     throw e;
                 }
             }
+        }
+    }
+
+    /**
+     * Records the origin; false where the upper cannot hold it (user.* xattrs on a symlink or a
+     * device in userxattr mode): the kernel then copies up without one, and so does jover.
+     */
+    private boolean setOrigin(Fd w, String tmp, byte[] origin) throws ErrnoException {
+        try {
+            Sys.setxattrAt(w, tmp, origins.originXattr(), origin, 0);
+            return true;
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.EPERM || e.errno() == Errno.EOPNOTSUPP) {
+                return false;
+            }
+            throw e;
         }
     }
 

@@ -284,6 +284,8 @@ final class Writes {
             return;
         }
         String dstPath = Resolver.childPath(newDir.path(), newName);
+        // The kernel's order: type checks (the VFS's), then EXDEV for a directory with a lower
+        // part (before the target is looked at), then ENOTEMPTY.
         if (dst != null && !exchange) {
             if (src.isDir() && !dst.isDir()) {
                 throw new ErrnoException(Errno.ENOTDIR, "rename", newName);
@@ -291,12 +293,12 @@ final class Writes {
             if (!src.isDir() && dst.isDir()) {
                 throw new ErrnoException(Errno.EISDIR, "rename", newName);
             }
-            if (dst.isDir() && !listing.list(dstPath, dst.dirLayers()).isEmpty()) {
-                throw new ErrnoException(Errno.ENOTEMPTY, "rename", newName);
-            }
         }
         if (hasLowerDir(src) || exchange && hasLowerDir(dst)) {
             throw new ErrnoException(Errno.EXDEV, "rename", name);
+        }
+        if (dst != null && !exchange && dst.isDir() && !listing.list(dstPath, dst.dirLayers()).isEmpty()) {
+            throw new ErrnoException(Errno.ENOTEMPTY, "rename", newName);
         }
         // Hold a node for each side while copying up (the kernel has them; counts stay balanced).
         Node<Entry> srcNode = nodes.lookup(dir, name, src, (o, f) -> o.sameObject(f) ? o : null);
