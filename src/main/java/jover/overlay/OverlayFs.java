@@ -13,7 +13,6 @@ import jover.fuse.server.DirSink;
 import jover.fuse.server.FuseFilesystem;
 import jover.fuse.server.Kernel;
 import jover.fuse.server.OpenReply;
-import jover.node.BackingIds;
 import jover.node.HandleTable;
 import jover.node.Node;
 import jover.node.NodeTable;
@@ -57,7 +56,8 @@ public final class OverlayFs implements FuseFilesystem {
     private final AtomicLong anonymousNames = new AtomicLong();
     private final boolean wantPassthrough;
     private volatile Kernel kernel;
-    private final BackingIds backing = new BackingIds(id -> kernel.backingClose(id));
+    /** Set once the mount answers, when the kernel passes file data through; null otherwise. */
+    private volatile Passthrough passthrough;
 
     /** An open directory: its listing, built on the first READDIR from offset 0. */
     private static final class OpenDir {
@@ -123,6 +123,9 @@ public final class OverlayFs implements FuseFilesystem {
     @Override
     public void attach(Kernel k) {
         this.kernel = k;
+        if (wantPassthrough && k.passthrough()) {
+            this.passthrough = new Passthrough(k, layers, nodes, copyUp, files);
+        }
         if (copyUp != null) {
             copyUp.onIdentityChange(this::identityChanged);
         }
@@ -140,8 +143,7 @@ public final class OverlayFs implements FuseFilesystem {
 
     /** Whether file data goes through passthrough (negotiated and working). */
     public boolean passthroughActive() {
-        Kernel k = kernel;
-        return k != null && k.passthrough();
+        return passthrough != null;
     }
 
     @Override
@@ -254,83 +256,31 @@ public final class OverlayFs implements FuseFilesystem {
         if (write) {
             writes("open");
         }
-        boolean pt = passthroughActive();
-        if (pt) {
-            moveOffLowerBacking(n, write);
+        Passthrough pt = passthrough;
+        if (pt != null) {
+            pt.beforeOpen(n, write);
         }
         Fd own = ownDescriptor(n);
         if (own != null) {
             if (write && !CopyUp.inUpper(n.payload())) {
                 throw new ErrnoException(Errno.ESTALE, "open", n.path()); // an unlinked lower file is never copied up
             }
-            long fh = files.reopen(n, own, flags);
-            return pt ? backed(n, fh, own) : new OpenReply(fh, Fuse.FOPEN_KEEP_CACHE, 0);
+            return answer(n, files.reopen(n, own, flags), own);
         }
         if (write) {
             copyUp.ensure(n);
         }
-        long fh = files.open(n, flags);
-        return pt ? backed(n, fh, null) : new OpenReply(fh, Fuse.FOPEN_KEEP_CACHE, 0);
+        return answer(n, files.open(n, flags), null);
     }
 
     /**
-     * The copy-up hazard under passthrough: the kernel allows one backing file per inode while
-     * it has opens, so an inode reading a lower file cannot also get the upper copy. When an open
-     * needs the upper copy of such a node (a write, or a read after an in-place copy-up), the
-     * name moves to a new node: copy up beside the old one, drop the old one from the name, tell
-     * the kernel to forget its entry, and answer ESTALE. The VFS retries the open once with a
-     * fresh lookup, which finds the new node. Old descriptors keep reading the lower file.
+     * The OPEN (or CREATE) reply for a new handle: passthrough where active (see {@link
+     * Passthrough}), else userspace I/O with the kernel keeping cached pages across opens (every
+     * change goes through this mount). {@code anon}: the file's own descriptor when its name is gone.
      */
-    private void moveOffLowerBacking(Node<Entry> n, boolean write) throws ErrnoException {
-        BackingIds.Backing live = backing.get(n.id());
-        if (live == null || live.layer() == 0 || !write && live.layer() == n.payload().layer()) {
-            return;
-        }
-        Node<Entry> parent = n.parent();
-        synchronized (n) {
-            if (nodes.child(parent, n.name()) == n) {
-                if (write && !CopyUp.inUpper(n.payload())) {
-                    copyUp.ensure(parent);
-                    copyUp.copyBeside(n);
-                }
-                nodes.detach(n);
-            }
-        }
-        kernel.invalidateEntry(parent.id(), n.name());
-        throw new ErrnoException(Errno.ESTALE, "open", n.path());
-    }
-
-    /**
-     * Registers one more passthrough open of {@code n} and answers it: the node's backing file
-     * (registered on its first open) or, where the kernel refuses one (a stacked filesystem:
-     * ELOOP), userspace I/O for as long as the node has opens. {@code anon}: an O_TMPFILE file's
-     * descriptor, else null.
-     */
-    private OpenReply backed(Node<Entry> n, long fh, Fd anon) throws ErrnoException {
-        int id;
-        try {
-            id = backing.acquire(n.id(), n.payload().layer(), () -> registerBacking(n, anon));
-        } catch (ErrnoException | RuntimeException e) {
-            files.release(fh);
-            throw e;
-        }
-        files.get(fh).backed = true;
-        return id > 0 ? new OpenReply(fh, Fuse.FOPEN_PASSTHROUGH, id) : new OpenReply(fh, 0, 0);
-    }
-
-    private int registerBacking(Node<Entry> n, Fd anon) throws ErrnoException {
-        if (anon != null) {
-            return kernel.backingOpen(anon);
-        }
-        Entry e = n.payload();
-        try (Fd file = Sys.openBeneath(layers.get(e.layer()).root(), n.path(), Linux.O_PATH | Linux.O_NOFOLLOW)) {
-            return kernel.backingOpen(file);
-        } catch (ErrnoException ex) {
-            if (ex.errno() == Errno.ELOOP || ex.errno() == Errno.EPERM || ex.errno() == Errno.EOPNOTSUPP) {
-                return 0; // the kernel will not pass this file through: serve it in userspace
-            }
-            throw ex;
-        }
+    private OpenReply answer(Node<Entry> n, long fh, Fd anon) throws ErrnoException {
+        Passthrough pt = passthrough;
+        return pt != null ? pt.reply(n, fh, anon) : new OpenReply(fh, Fuse.FOPEN_KEEP_CACHE, 0);
     }
 
     @Override
@@ -347,7 +297,7 @@ public final class OverlayFs implements FuseFilesystem {
     public void release(long nodeid, long fh) {
         OpenFiles.OpenFile f = files.release(fh);
         if (f != null && f.backed) {
-            backing.release(f.node.id());
+            passthrough.released(f.node);
         }
     }
 
@@ -584,7 +534,7 @@ public final class OverlayFs implements FuseFilesystem {
         EntryOut out = made(p, name, e);
         Node<Entry> n = nodes.get(out.nodeid());
         long fh = files.add(n, opened[0], access != Linux.O_RDONLY);
-        return new Created(out, passthroughActive() ? backed(n, fh, null) : new OpenReply(fh, Fuse.FOPEN_KEEP_CACHE, 0));
+        return new Created(out, answer(n, fh, null));
     }
 
     @Override
@@ -605,8 +555,7 @@ public final class OverlayFs implements FuseFilesystem {
                 Fd anon = Sys.dup(fd);
                 anonymous.put(n.id(), anon);
                 long fh = files.add(n, fd, true);
-                OpenReply open = passthroughActive() ? backed(n, fh, anon) : new OpenReply(fh, Fuse.FOPEN_KEEP_CACHE, 0);
-                return new Created(entryOut(n.id(), attr(e, e.stat())), open);
+                return new Created(entryOut(n.id(), attr(e, e.stat())), answer(n, fh, anon));
             } catch (ErrnoException | RuntimeException ex) {
                 fd.close();
                 throw ex;

@@ -1,0 +1,102 @@
+package jover.overlay;
+
+import java.util.List;
+import jover.fuse.abi.Fuse;
+import jover.fuse.server.Kernel;
+import jover.fuse.server.OpenReply;
+import jover.node.BackingIds;
+import jover.node.Node;
+import jover.node.NodeTable;
+import jover.sys.Errno;
+import jover.sys.ErrnoException;
+import jover.sys.Fd;
+import jover.sys.Linux;
+import jover.sys.Sys;
+
+/**
+ * The passthrough data path: the kernel reads and writes the real file through a backing id,
+ * one per node, registered on the node's first open and closed after its last release (see
+ * {@link BackingIds}); and the copy-up hazard that comes with it.
+ */
+final class Passthrough {
+    private final Kernel kernel;
+    private final List<Layer> layers;
+    private final NodeTable<Entry> nodes;
+    private final CopyUp copyUp;
+    private final OpenFiles files;
+    private final BackingIds backing;
+
+    Passthrough(Kernel kernel, List<Layer> layers, NodeTable<Entry> nodes, CopyUp copyUp, OpenFiles files) {
+        this.kernel = kernel;
+        this.layers = layers;
+        this.nodes = nodes;
+        this.copyUp = copyUp;
+        this.files = files;
+        this.backing = new BackingIds(kernel::backingClose);
+    }
+
+    /**
+     * The copy-up hazard under passthrough: the kernel allows one backing file per inode while
+     * it has opens, so an inode reading a lower file cannot also get the upper copy. When an open
+     * needs the upper copy of such a node (a write, or a read after an in-place copy-up), the
+     * name moves to a new node: copy up beside the old one, drop the old one from the name, tell
+     * the kernel to forget its entry, and answer ESTALE. The VFS retries the open once with a
+     * fresh lookup, which finds the new node. Old descriptors keep reading the lower file.
+     */
+    void beforeOpen(Node<Entry> n, boolean write) throws ErrnoException {
+        BackingIds.Backing live = backing.get(n.id());
+        if (live == null || live.layer() == 0 || !write && live.layer() == n.payload().layer()) {
+            return;
+        }
+        Node<Entry> parent = n.parent();
+        synchronized (n) {
+            if (nodes.child(parent, n.name()) == n) {
+                if (write && !CopyUp.inUpper(n.payload())) {
+                    copyUp.ensure(parent);
+                    copyUp.copyBeside(n);
+                }
+                nodes.detach(n);
+            }
+        }
+        kernel.invalidateEntry(parent.id(), n.name());
+        throw new ErrnoException(Errno.ESTALE, "open", n.path());
+    }
+
+    /**
+     * Registers one more passthrough open of {@code n} and answers it: the node's backing file
+     * (registered on its first open) or, where the kernel refuses one (a stacked filesystem:
+     * ELOOP), userspace I/O for as long as the node has opens. {@code anon}: an O_TMPFILE file's
+     * descriptor, else null.
+     */
+    OpenReply reply(Node<Entry> n, long fh, Fd anon) throws ErrnoException {
+        int id;
+        try {
+            id = backing.acquire(n.id(), n.payload().layer(), () -> registerBacking(n, anon));
+        } catch (ErrnoException | RuntimeException e) {
+            files.release(fh);
+            throw e;
+        }
+        files.get(fh).backed = true;
+        return id > 0 ? new OpenReply(fh, Fuse.FOPEN_PASSTHROUGH, id) : new OpenReply(fh, 0, 0);
+    }
+
+    private int registerBacking(Node<Entry> n, Fd anon) throws ErrnoException {
+        if (anon != null) {
+            return kernel.backingOpen(anon);
+        }
+        Entry e = n.payload();
+        try (Fd file = Sys.openBeneath(layers.get(e.layer()).root(), n.path(), Linux.O_PATH | Linux.O_NOFOLLOW)) {
+            return kernel.backingOpen(file);
+        } catch (ErrnoException ex) {
+            if (ex.errno() == Errno.ELOOP || ex.errno() == Errno.EPERM || ex.errno() == Errno.EOPNOTSUPP) {
+                return 0; // the kernel will not pass this file through: serve it in userspace
+            }
+            throw ex;
+        }
+    }
+
+    /** One passthrough open of {@code n} was released. */
+    void released(Node<Entry> n) {
+        backing.release(n.id());
+    }
+}
