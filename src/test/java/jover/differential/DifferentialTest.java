@@ -31,7 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @EnabledIfSystemProperty(named = "jover.diff.enable", matches = "true", disabledReason = "fails on known jover bugs "
         + "(copy-up leaves parent dirs with mtime now; stale nlink after link/copy-up; userxattr copy-up of symlinks "
         + "and fifos EPERM; rename of a lower dir onto a non-empty dir ENOTEMPTY instead of EXDEV; removexattr of a "
-        + "missing name copies up): enable with -Djover.diff.enable=true")
+        + "missing name copies up; passthrough O_RDONLY|O_TRUNC reads the lower data; hard link names cached apart; "
+        + "see KnownBugs): enable with -Djover.diff.enable=true")
 class DifferentialTest {
     @RegisterExtension
     final MountFixture fx = new MountFixture();
