@@ -15,6 +15,13 @@
  * {@link jover.differential.DeliberateDifferences} (and docs/differences.md). A failure prints
  * QuickTheories' seed, its shrunk example and a further minimized reproduction.
  *
+ * <p>{@link jover.differential.DifferentialTest} runs the property with passthrough as jover
+ * mounts by default and with passthrough=off; it is enabled with {@code -Djover.diff.enable=true}
+ * while the jover bugs in {@link jover.differential.KnownBugs} are open.
+ * {@link jover.differential.DifferentialMain} runs it outside Surefire (long runs, exploration with
+ * {@code -Djover.diff.keepGoing=true}); {@link jover.differential.DeliberateDifferencesPinTest}
+ * pins the deliberate difference the random runs cannot meet.
+ *
  * <p>Safety, since these tests run as root: symlink targets in layers and operations are relative
  * and downward (no "..") or under /nonexistent-jover-test, which must not exist; changing calls
  * never follow a symlink in any path component (see {@link jover.differential.Executor});
