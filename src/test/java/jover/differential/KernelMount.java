@@ -13,11 +13,26 @@ import jover.sys.Sys;
 /**
  * Kernel overlayfs mounted nosuid,nodev, as jover mounts by default (and as container engines
  * mount both), so that opening a device node answers the same on both (EACCES); otherwise as
- * {@link jover.testing.KernelOverlay}. close() unmounts (lazily if busy).
+ * {@link jover.testing.KernelOverlay}. close() unmounts (lazily if busy); a JVM that is shut down
+ * (SIGTERM, a Surefire fork timeout) detaches the mounts still open.
  */
 final class KernelMount implements AutoCloseable {
     private static final long MS_NOSUID = 2;
     private static final long MS_NODEV = 4;
+
+    private static final java.util.Set<KernelMount> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (KernelMount k : LIVE) {
+                try {
+                    Sys.umount(k.mountPoint, Linux.MNT_DETACH);
+                } catch (ErrnoException | RuntimeException e) {
+                    // best effort: the JVM is going away
+                }
+            }
+        }, "kernel-mount-emergency-cleanup"));
+    }
 
     private final String mountPoint;
     private boolean mounted;
@@ -49,6 +64,7 @@ final class KernelMount implements AutoCloseable {
                     + e.getMessage(), e);
         }
         k.mounted = true;
+        LIVE.add(k);
         return k;
     }
 
@@ -66,6 +82,7 @@ final class KernelMount implements AutoCloseable {
             return;
         }
         mounted = false;
+        LIVE.remove(this);
         try {
             Sys.umount(mountPoint, 0);
         } catch (ErrnoException e) {
