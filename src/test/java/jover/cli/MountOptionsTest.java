@@ -152,7 +152,7 @@ class MountOptionsTest {
         assertFalse(o.userXattr);
         assertTrue(o.allowOther);
         assertTrue(o.defaultPermissions);
-        assertFalse(o.suid);
+        assertTrue(o.suid, "suid by default, as fuse-overlayfs");
         assertFalse(o.dev);
         assertTrue(o.exec);
         assertFalse(o.noatime);
