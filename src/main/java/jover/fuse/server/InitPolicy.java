@@ -14,7 +14,9 @@ public final class InitPolicy {
     public static final int MAX_WRITE = 1 << 20;
     public static final int MAX_PAGES = MAX_WRITE / 4096;
 
-    static final int WANTED = Fuse.INIT_ASYNC_READ | Fuse.INIT_BIG_WRITES | Fuse.INIT_DO_READDIRPLUS
+    // ATOMIC_O_TRUNC: O_TRUNC arrives with OPEN (not as a later SETATTR), so a lower file opened
+    // O_RDONLY|O_TRUNC is copied up before its passthrough backing file is chosen.
+    static final int WANTED = Fuse.INIT_ASYNC_READ | Fuse.INIT_ATOMIC_O_TRUNC | Fuse.INIT_BIG_WRITES | Fuse.INIT_DO_READDIRPLUS
             | Fuse.INIT_READDIRPLUS_AUTO | Fuse.INIT_ASYNC_DIO | Fuse.INIT_PARALLEL_DIROPS
             | Fuse.INIT_MAX_PAGES | Fuse.INIT_CACHE_SYMLINKS | Fuse.INIT_INIT_EXT;
 
