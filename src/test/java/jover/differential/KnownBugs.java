@@ -74,12 +74,23 @@ final class KnownBugs {
          * -rf of the directory holding the link) leaves nlink 2 on the other, and truncating
          * through one name left the other's size and data at the old values. Minimal sequences
          * from the random runs (a shell replay of the same calls did not show it, so it depends on
-         * what the kernel has cached from the runner's tree walks between the steps): lower L/a/é
+         * what the kernel has cached from the runner's tree walks between the steps): lower
+         * L/a/g/h (3.7 MB sparse file, jover's copy in fuse-overlayfs form, a second empty layer):
+         * link a/g/h a/é; append 1 byte to a/é: jover's a/g/h keeps the old size, data and mtime.
+         * Lower L/a/é
          * (file), L'/b/f (dir): link a/é b/f/h; rm -rf b/f; stat a/é: kernel nlink 1, jover 2.
          * And: append to lower a/f/h; link a/f/h a/f/i; truncate a/f/i to 1: jover's a/f/h still
          * size 5008 with the old data (kernel: 1 byte).
          */
-        HARD_LINK_NAMES_CACHED_APART
+        HARD_LINK_NAMES_CACHED_APART,
+        /**
+         * llistxattr by an unprivileged caller lists trusted.* names (getxattr of them then says
+         * ENODATA); the kernel lists trusted.* only to callers with CAP_SYS_ADMIN, and FUSE
+         * leaves that filtering to the server. Repro: mkdir MNT/a; as root lsetxattr MNT/a
+         * trusted.overlay.opaque=x (stored escaped); as uid 1000 llistxattr MNT/a: kernel [],
+         * jover [trusted.overlay.opaque].
+         */
+        TRUSTED_XATTRS_LISTED_TO_USERS
     }
 
     /** The bugs this run tolerates (empty unless asked for). */
