@@ -441,10 +441,13 @@ public final class OverlayFs implements FuseFilesystem {
                 names = Sys.listxattrAt(dir.fd(), n.name());
             }
         }
+        // trusted.* names are listed only to privileged callers (as the kernel's filesystems do;
+        // the request carries no capabilities, so root stands for CAP_SYS_ADMIN)
+        boolean privileged = c.uid() == 0;
         List<String> shown = new ArrayList<>(names.size());
         for (String real : names) {
             String merged = whiteouts.mergedXattr(real);
-            if (merged != null) {
+            if (merged != null && (privileged || !merged.startsWith("trusted."))) {
                 shown.add(merged);
             }
         }
