@@ -11,13 +11,12 @@ import jover.sys.Raw;
 import jover.sys.Sys;
 
 /**
- * Kernel overlayfs mounted nosuid,nodev, as jover mounts by default (and as container engines
- * mount both), so that opening a device node answers the same on both (EACCES); otherwise as
+ * Kernel overlayfs mounted nodev, as jover mounts by default (suid,nodev), so that opening a
+ * device node answers the same on both (EACCES); otherwise as
  * {@link jover.testing.KernelOverlay}. close() unmounts (lazily if busy); a JVM that is shut down
  * (SIGTERM, a Surefire fork timeout) detaches the mounts still open.
  */
 final class KernelMount implements AutoCloseable {
-    private static final long MS_NOSUID = 2;
     private static final long MS_NODEV = 4;
 
     private static final java.util.Set<KernelMount> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -58,9 +57,9 @@ final class KernelMount implements AutoCloseable {
         KernelMount k = new KernelMount(Raw.of(mountPoint.toRealPath()));
         String data = String.join(",", opts);
         try {
-            Sys.mount("overlay", k.mountPoint, "overlay", MS_NOSUID | MS_NODEV, data);
+            Sys.mount("overlay", k.mountPoint, "overlay", MS_NODEV, data);
         } catch (ErrnoException e) {
-            throw new IOException("mount -t overlay -o nosuid,nodev," + data + " " + mountPoint + ": "
+            throw new IOException("mount -t overlay -o nodev," + data + " " + mountPoint + ": "
                     + e.getMessage(), e);
         }
         k.mounted = true;
