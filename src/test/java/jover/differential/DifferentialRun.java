@@ -224,6 +224,8 @@ final class DifferentialRun {
             // not marked
         }
         try {
+            Stat self = Sys.lstat(dir);
+            boolean changed = false;
             for (DirEntry d : Sys.listDir(dir)) {
                 if (d.isDotOrDotDot()) {
                     continue;
@@ -235,7 +237,11 @@ final class DifferentialRun {
                 } else if (st.isReg() && st.size() == 0 && Sys.llistxattr(p).contains("user.overlay.whiteout")) {
                     HostCalls.unlink(p);
                     Sys.mknod(p, Linux.S_IFCHR, 0, 0);
+                    changed = true;
                 }
+            }
+            if (changed) { // the layer's times, as written
+                HostCalls.lutimes(dir, self.atimeSec(), self.atimeNsec(), self.mtimeSec(), self.mtimeNsec());
             }
         } catch (ErrnoException e) {
             throw new IOException("converting whiteouts in " + Raw.display(dir) + ": " + e.getMessage(), e);
