@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * them within a few dozen examples): run with {@code -Djover.diff.enable=true}.
  */
 @EnabledIfSystemProperty(named = "jover.diff.enable", matches = "true", disabledReason = "fails on open jover "
-        + "bugs (see KnownBugs: hard link names are two kernel inodes; impure mark kept in the upper): enable with "
+        + "bugs (see KnownBugs: hard link names are two kernel inodes; impure mark kept in the upper; userxattr "
+        + "copy-up of a symlink changes its st_ino): enable with "
         + "-Djover.diff.enable=true")
 class DifferentialTest {
     @RegisterExtension
