@@ -14,6 +14,9 @@
 #                 benchmarking.md); default: idle CPUs
 #   --cache DIR   where the layers are built once (default /var/tmp/jover-bench-cache)
 #   --keep        keep the run directory (loop image, logs) for inspection
+#   --requests    profile instead of benchmark: count the FUSE requests each workload sends
+#                 (kernel tracepoint fuse:fuse_request_send, an in-kernel histogram by opcode)
+#                 for the FUSE systems, one round; writes bench/results/*-requests.md
 #
 # Needs root, /dev/fuse, Debian's apt (installs fuse-overlayfs, debootstrap, fio, git,
 # e2fsprogs if missing) and target/jover.jar (built with mvn if missing).
@@ -25,7 +28,7 @@ fi
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-quick=0; rounds=""; only=""; spin=0; keep=0
+quick=0; rounds=""; only=""; spin=0; keep=0; requests=0
 cache=/var/tmp/jover-bench-cache; out=""
 cmdline="bench/run.sh $*"
 while [ $# -gt 0 ]; do
@@ -37,12 +40,14 @@ while [ $# -gt 0 ]; do
     --cache) cache=$2; shift ;;
     --out) out=$2; shift ;;
     --keep) keep=1 ;;
+    --requests) requests=1 ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
 done
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
+[ $requests = 1 ] && rounds=${rounds:-1}
 
 if [ $quick = 1 ]; then
   mode=quick; rounds=${rounds:-1}
@@ -310,6 +315,28 @@ fresh() {
   fi
 }
 
+# --requests: the fuse:fuse_request_send events of one FUSE connection, counted by opcode
+TRACING=/sys/kernel/tracing
+TRACE=$TRACING/events/fuse/fuse_request_send
+conn_of() { local d; d=$(mountpoint -d "$run/mnt/$1" 2>/dev/null) || return 1; echo $(( (${d%%:*} << 20) | ${d##*:} )); }
+trace_start() {
+  [ $requests = 1 ] || return 0
+  case $1 in fuse-overlayfs|jover|jover-nopt) ;; *) return 0 ;; esac
+  TCONN=$(conn_of "$1") || return 0
+  echo "connection == $TCONN" > "$TRACE/filter"
+  : > "$TRACING/trace"
+  echo 1 > "$TRACE/enable"
+}
+trace_stop() {  # WORKLOAD SYSTEM ROUND -> appends "workload system opcode count" lines (not for round 0)
+  [ $requests = 1 ] && [ -n "${TCONN:-}" ] || return 0
+  echo 0 > "$TRACE/enable"
+  [ "$3" -gt 0 ] && sed -n 's/.* opcode \([0-9]*\) .*/\1/p' "$TRACING/trace" | sort | uniq -c \
+    | awk -v w="$1" -v s="$2" '{print w "\t" s "\t" $2 "\t" $1}' >> "$run/requests.tsv"
+  grep -q 'LOST' "$TRACING/trace" && log "WARNING: trace events lost for $1 on $2"
+  : > "$TRACING/trace"
+  TCONN=""
+}
+
 # measure WORKLOAD SYSTEM ROUND KIND -- COMMAND...   KIND: ext (time the command) or self (the
 # command prints elapsed=S). Records the value and the daemon's CPU seconds; a failure records
 # ERR (HANG after the time limit) with the command's output kept in logs/.
@@ -317,9 +344,11 @@ measure() {
   local w=$1 s=$2 r=$3 kind=$4; shift 5
   local p=${PID[$s]:-} c0 c1 t0 t1 rc v o=$run/logs/$w.$s.$r.out st0 st1 note=""
   st0=$(jstats "$s")
+  trace_start "$s"
   c0=$(cpu_of "$p"); t0=$(now)
   timeout -k 10 "$LIMIT" "$@" > "$o" 2>&1; rc=$?
   t1=$(now); c1=$(cpu_of "$p")
+  trace_stop "$w" "$s" "$r"
   st1=$(jstats "$s")
   if [ "${st0%% *}" != - ] && [ "${st1%% *}" != - ] && [ -n "${st1%% *}" ] && [ -n "${st0%% *}" ]; then
     note="fuse_reads=$(( ${st1%% *} - ${st0%% *} )) fuse_writes=$(( ${st1##* } - ${st0##* } ))"
@@ -436,6 +465,14 @@ grep -q 'passthrough=1' "$run/logs/jover.log" && pt_note="passthrough active (da
 log "jover: $pt_note"
 umount_sys jover
 
+if [ $requests = 1 ]; then
+  mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing || die "no tracefs"
+  [ -d "$TRACE" ] || die "this kernel has no fuse:fuse_request_send tracepoint"
+  echo 131072 > "$TRACING/buffer_size_kb"
+  : > "$run/requests.tsv"
+fi
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+awk '{exit !($1 > 1.0)}' /proc/loadavg && log "WARNING: load average $load_start before the run: other processes compete for the CPUs (2 here); FUSE round trips suffer most"
 start=$(date +%s)
 for g in "${groups[@]}"; do
   declare -f "g_$g" >/dev/null || die "unknown group $g"
@@ -446,13 +483,20 @@ for g in "${groups[@]}"; do
       "g_$g" "$s" "$r"
       [ "$s" != native ] && umount_sys "$s"
     done
-    log "$g: round $r done ($(( $(date +%s) - start )) s)"
+    log "$g: round $r done ($(( $(date +%s) - start )) s, load $(cut -d' ' -f1 /proc/loadavg))"
+    echo "$g $r $(cut -d' ' -f1 /proc/loadavg)" >> "$run/load"
   done
 done
 
 # ---------------------------------------------------------------- report
 mkdir -p "$here/results"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
+if [ $requests = 1 ]; then
+  out=${out:-$here/results/$stamp-$mode-requests.md}
+  python3 "$here/lib/requests.py" "$run/requests.tsv" "$results" "$out" "$cmdline" "$commit"
+  echo; echo "results: $out"
+  exit 0
+fi
 out=${out:-$here/results/$stamp-$mode.md}
 cp "$results" "${out%.md}.tsv"
 {
@@ -467,6 +511,7 @@ cp "$results" "${out%.md}.tsv"
   echo "rootfs=$(cat "$cache/rootfs.origin")"
   echo "rounds=$rounds measured (median) after 1 warm-up, systems rotated each round"
   echo "cpus=$spin_note"
+  echo "load=1-min load average $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end; median at the end of each round $(awk '{print $3}' "$run/load" 2>/dev/null | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') (other processes on the machine: $(nproc) CPUs)"
   echo "notes=uppers on a fresh journaled ext4 (loop over a sparse file on the root fs); cold = umount + drop_caches + fresh mount (daemon restarted), timer excludes daemon start-up and JVM start, includes a fresh JIT; warm = same mount, right after the cold run"
   echo "big=$((BIG_MB / 1024 > 0 ? BIG_MB / 1024 : 0)) GiB"; echo "seqw=$SEQW_MB MiB"; echo "copy=$COPY_MB MiB"
   echo "nstat=$(tr -cd '\0' < "$C/stat.list" | wc -c)"; echo "many=$MANY"; echo "repo=$(cat "$C/repo.count")"

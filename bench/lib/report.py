@@ -170,7 +170,7 @@ def main():
     with open(out, 'w') as f:
         f.write(f'# jover benchmark results ({meta.get("mode", "?")})\n\n')
         for k in ('date', 'command', 'machine', 'kernel', 'java', 'fuse-overlayfs', 'jover', 'rootfs',
-                  'rounds', 'cpus', 'notes'):
+                  'rounds', 'cpus', 'load', 'notes'):
             if k in meta:
                 f.write(f'- {k}: {meta[k]}\n')
         f.write('\nMedian of the measured rounds (ratio to kernel overlayfs, as time: for IOPS the '
