@@ -1,17 +1,24 @@
 package jover.node;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * One node id the kernel may hold. Its parent and name say where it sits in the merged tree;
- * both change only under the table's lock (rename, unlink). A node stays in the table while the
- * kernel holds lookups on it or while it has children in the table (so a child can always reach
- * its parent's path).
+ * One node id the kernel may hold. Its parent and name say where it sits in the merged tree
+ * (its path); a hard link may give it further names ({@link #otherNames}). Names change only
+ * under the table's lock (rename, unlink, link). A node stays in the table while the kernel
+ * holds lookups on it or while it has children in the table (so a child can always reach its
+ * parent's path).
  *
  * @param <T> what the layer above keeps per node
  */
 public final class Node<T> {
+    /** A further name of a hard-linked node: {@code name} in {@code parent}. */
+    record Name<T>(Node<T> parent, String name) {
+    }
+
     private final long id;
     private volatile Node<T> parent;
     private volatile String name;
@@ -19,9 +26,13 @@ public final class Node<T> {
     long lookups;
     /** Children reachable by name; a replaced child leaves this map but stays in liveChildren. */
     Map<String, Node<T>> children;
-    /** Children not yet freed, named or replaced: each needs this node for its path. */
+    /** Names of nodes not yet freed that sit here (the main name even when replaced or removed). */
     int liveChildren;
     boolean freed;
+    /** The hard-link key this node is found by while it has a name, or null. */
+    Object linkKey;
+    /** Names besides the main one (hard links), each counted in its parent's liveChildren; null when none. */
+    List<Name<T>> otherNames;
 
     Node(long id, Node<T> parent, String name, T payload) {
         this.id = id;
@@ -34,12 +45,12 @@ public final class Node<T> {
         return id;
     }
 
-    /** The parent node; null for the root. */
+    /** The parent node of the main name; null for the root. */
     public Node<T> parent() {
         return parent;
     }
 
-    /** The name in the parent (raw string); "" for the root. */
+    /** The main name in the parent (raw string); "" for the root. */
     public String name() {
         return name;
     }
@@ -57,6 +68,17 @@ public final class Node<T> {
         this.name = newName;
     }
 
+    boolean isMainName(Node<T> p, String n) {
+        return parent == p && name.equals(n);
+    }
+
+    List<Name<T>> otherNameList() {
+        if (otherNames == null) {
+            otherNames = new ArrayList<>(1);
+        }
+        return otherNames;
+    }
+
     Map<String, Node<T>> childMap() {
         // Created on first use: most nodes are files and never have children.
         if (children == null) {
@@ -65,7 +87,7 @@ public final class Node<T> {
         return children;
     }
 
-    /** The path from the root, names joined by '/'; "" for the root. */
+    /** The path of the main name from the root, names joined by '/'; "" for the root. */
     public String path() {
         Node<T> p = parent;
         if (p == null) {

@@ -1,6 +1,7 @@
 package jover.node;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +18,8 @@ public final class NodeTable<T> {
 
     private final Object lock = new Object();
     private final ConcurrentHashMap<Long, Node<T>> byId = new ConcurrentHashMap<>();
+    /** Hard-linkable nodes by their key, while they have a name. */
+    private final Map<Object, Node<T>> byLinkKey = new HashMap<>();
     private final Node<T> root;
     private final Consumer<Node<T>> onFree;
     private long nextId = ROOT_ID + 1;
@@ -47,90 +50,135 @@ public final class NodeTable<T> {
         }
     }
 
+    /** Whether the node still has a name (its main one; the root always has). */
+    public boolean hasName(Node<T> node) {
+        synchronized (lock) {
+            return named(node);
+        }
+    }
+
     /** Live nodes, the root included. */
     public int size() {
         return byId.size();
+    }
+
+    /** {@link #lookup(Node, String, Object, BinaryOperator, Object)} of an object with no other names. */
+    public Node<T> lookup(Node<T> parent, String name, T fresh, BinaryOperator<T> merge) {
+        return lookup(parent, name, fresh, merge, null);
     }
 
     /**
      * Records one lookup of {@code name} in {@code parent} and returns its node. When the name
      * already has a node, {@code merge(old, fresh)} gives the payload to keep, or null when the
      * name now denotes something else: then the old node leaves the name (it lives on under its
-     * id until forgotten) and a new node id is made.
+     * id until forgotten) and a new node id is made. A non-null {@code linkKey} says the object
+     * may have other names (a hard link): a name new to the table joins the node that has this
+     * key and still has a name, if {@code merge} accepts it, so the kernel sees one inode.
      */
-    public Node<T> lookup(Node<T> parent, String name, T fresh, BinaryOperator<T> merge) {
+    public Node<T> lookup(Node<T> parent, String name, T fresh, BinaryOperator<T> merge, Object linkKey) {
+        List<Node<T>> check = new ArrayList<>(0);
+        Node<T> result;
         synchronized (lock) {
-            Map<String, Node<T>> children = parent.childMap();
-            Node<T> node = children.get(name);
-            if (node != null) {
-                T kept = merge.apply(node.payload(), fresh);
-                if (kept != null) {
-                    node.setPayload(kept);
-                    node.lookups++;
-                    return node;
+            result = lookupLocked(parent, name, fresh, merge, linkKey, check);
+            result.lookups++;
+        }
+        settle(check);
+        return result;
+    }
+
+    private Node<T> lookupLocked(Node<T> parent, String name, T fresh, BinaryOperator<T> merge, Object linkKey,
+                                 List<Node<T>> check) {
+        Map<String, Node<T>> children = parent.childMap();
+        Node<T> node = children.get(name);
+        if (node != null) {
+            T kept = merge.apply(node.payload(), fresh);
+            if (kept != null) {
+                node.setPayload(kept);
+                setLinkKey(node, linkKey);
+                return node;
+            }
+            removeName(node, parent, name, check);
+        }
+        if (linkKey != null) {
+            Node<T> linked = byLinkKey.get(linkKey);
+            T kept = linked == null ? null : merge.apply(linked.payload(), fresh);
+            if (kept != null) {
+                linked.setPayload(kept);
+                addName(linked, parent, name, check);
+                return linked;
+            }
+        }
+        node = new Node<>(nextId++, parent, name, fresh);
+        parent.liveChildren++;
+        children.put(name, node);
+        byId.put(node.id(), node);
+        setLinkKey(node, linkKey);
+        return node;
+    }
+
+    /**
+     * A hard link: {@code node} also has {@code name} in {@code parent} now (a nameless node,
+     * such as an O_TMPFILE file, gets it as its main name), and one more lookup, for the reply
+     * that hands the node to the kernel again. Whatever node had that name loses it.
+     */
+    public void link(Node<T> node, Node<T> parent, String name, Object linkKey) {
+        List<Node<T>> check = new ArrayList<>(1);
+        synchronized (lock) {
+            if (node.freed) {
+                throw new IllegalStateException("link of freed " + node);
+            }
+            Node<T> other = parent.childMap().get(name);
+            if (other != node) {
+                if (other != null) {
+                    removeName(other, parent, name, check);
                 }
-                children.remove(name); // the old node keeps its parent for its path
+                addName(node, parent, name, check);
             }
-            node = new Node<>(nextId++, parent, name, fresh);
-            node.lookups = 1;
-            parent.liveChildren++;
-            children.put(name, node);
-            byId.put(node.id(), node);
-            return node;
+            setLinkKey(node, linkKey);
+            node.lookups++;
         }
+        settle(check);
     }
 
     /**
-     * The name of {@code node} was removed (unlink, rmdir): a later lookup of the name makes a
-     * new node. The node itself lives on under its id until forgotten.
+     * {@code name} in {@code parent} was removed (unlink, rmdir): a later lookup of the name
+     * makes a new node. Its node lives on under its id until forgotten, and keeps its other
+     * names if it has any.
      */
-    public void detach(Node<T> node) {
+    public void detach(Node<T> parent, String name) {
+        List<Node<T>> check = new ArrayList<>(1);
         synchronized (lock) {
-            unname(node);
+            Node<T> node = parent.children == null ? null : parent.children.get(name);
+            if (node != null) {
+                removeName(node, parent, name, check);
+            }
         }
+        settle(check);
     }
 
     /**
-     * {@code node} was renamed to {@code newName} in {@code newParent}; whatever node had that
-     * name loses it. With {@code exchange}, that node takes {@code node}'s old place instead.
+     * {@code oldName} in {@code oldParent} was renamed to {@code newName} in {@code newParent};
+     * whatever node had that name loses it. With {@code exchange}, that node takes the old name
+     * instead. Two names of one node renamed onto each other change nothing (as rename(2)).
      */
-    public void move(Node<T> node, Node<T> newParent, String newName, boolean exchange) {
-        List<Node<T>> freed = new ArrayList<>(1);
+    public void move(Node<T> oldParent, String oldName, Node<T> newParent, String newName, boolean exchange) {
+        List<Node<T>> check = new ArrayList<>(1);
         synchronized (lock) {
-            Node<T> oldParent = node.parent();
-            String oldName = node.name();
+            Node<T> node = oldParent.childMap().get(oldName);
             Node<T> other = newParent.childMap().get(newName);
-            unname(node);
-            if (other != null) {
-                unname(other);
+            if (other != node || node == null) {
+                if (other != null) {
+                    removeName(other, newParent, newName, check);
+                }
+                if (node != null) {
+                    rename(node, oldParent, oldName, newParent, newName, check);
+                }
+                if (other != null && exchange) {
+                    addName(other, oldParent, oldName, check);
+                }
             }
-            place(node, newParent, newName);
-            if (other != null && exchange) {
-                place(other, oldParent, oldName);
-            }
-            freeIfUnused(oldParent, freed);
         }
-        for (Node<T> f : freed) {
-            onFree.accept(f);
-        }
-    }
-
-    private void unname(Node<T> node) {
-        Node<T> parent = node.parent();
-        if (parent != null && parent.children != null && parent.children.get(node.name()) == node) {
-            parent.children.remove(node.name());
-        }
-    }
-
-    /** Moves {@code node} under {@code parent} as {@code name}, keeping both parents' live-child counts. */
-    private void place(Node<T> node, Node<T> parent, String name) {
-        Node<T> old = node.parent();
-        if (old != parent) {
-            old.liveChildren--;
-            parent.liveChildren++;
-        }
-        node.moveTo(parent, name);
-        parent.childMap().put(name, node);
+        settle(check);
     }
 
     /** Adds one lookup to a node already handed out (e.g. the same node returned again). */
@@ -145,18 +193,16 @@ public final class NodeTable<T> {
 
     /** The kernel dropped {@code n} lookups of node {@code id}. Unknown ids are ignored. */
     public void forget(long id, long n) {
-        List<Node<T>> freed = new ArrayList<>(1);
+        List<Node<T>> check = new ArrayList<>(1);
         synchronized (lock) {
             Node<T> node = byId.get(id);
             if (node == null || node == root) {
                 return;
             }
             node.lookups = Math.max(0, node.lookups - n);
-            freeIfUnused(node, freed);
+            check.add(node);
         }
-        for (Node<T> f : freed) {
-            onFree.accept(f);
-        }
+        settle(check);
     }
 
     /** The lookup count of a node (for tests and statistics). */
@@ -166,17 +212,123 @@ public final class NodeTable<T> {
         }
     }
 
-    private void freeIfUnused(Node<T> node, List<Node<T>> freed) {
-        while (node != null && node != root && !node.freed && node.lookups == 0 && node.liveChildren == 0) {
-            node.freed = true;
-            byId.remove(node.id());
-            freed.add(node);
-            Node<T> parent = node.parent();
-            parent.liveChildren--;
-            if (parent.children != null && parent.children.get(node.name()) == node) {
-                parent.children.remove(node.name());
+    // ---- names (all under the lock; nodes whose counts dropped go to `check`) ----
+
+    private boolean named(Node<T> node) {
+        Node<T> p = node.parent();
+        return p == null || p.children != null && p.children.get(node.name()) == node;
+    }
+
+    private void setLinkKey(Node<T> node, Object linkKey) {
+        if (linkKey != null && !linkKey.equals(node.linkKey)) {
+            if (node.linkKey != null) {
+                byLinkKey.remove(node.linkKey, node);
             }
-            node = parent;
+            node.linkKey = linkKey;
+            if (named(node)) {
+                byLinkKey.put(linkKey, node);
+            }
         }
+    }
+
+    /** Takes {@code name} in {@code p} from {@code node}; another name, if any, becomes its main one. */
+    private void removeName(Node<T> node, Node<T> p, String name, List<Node<T>> check) {
+        if (p.children == null || p.children.get(name) != node) {
+            return;
+        }
+        p.children.remove(name);
+        if (node.isMainName(p, name)) {
+            if (node.otherNames != null && !node.otherNames.isEmpty()) {
+                Node.Name<T> next = node.otherNames.remove(0);
+                node.moveTo(next.parent(), next.name()); // already counted in its parent
+                p.liveChildren--;
+                check.add(p);
+            } else if (node.linkKey != null) {
+                byLinkKey.remove(node.linkKey, node); // nameless: the old main name keeps its parent for the path
+            }
+        } else if (node.otherNames != null && node.otherNames.remove(new Node.Name<>(p, name))) {
+            p.liveChildren--;
+            check.add(p);
+        }
+    }
+
+    /** Gives {@code node} the free name {@code name} in {@code p}: its main name if it has none. */
+    private void addName(Node<T> node, Node<T> p, String name, List<Node<T>> check) {
+        if (!named(node)) {
+            Node<T> old = node.parent();
+            node.moveTo(p, name);
+            if (old != p) {
+                old.liveChildren--;
+                p.liveChildren++;
+                check.add(old);
+            }
+        } else {
+            node.otherNameList().add(new Node.Name<>(p, name));
+            p.liveChildren++;
+        }
+        p.childMap().put(name, node);
+        if (node.linkKey != null) {
+            byLinkKey.put(node.linkKey, node);
+        }
+    }
+
+    private void rename(Node<T> node, Node<T> p, String name, Node<T> np, String newName, List<Node<T>> check) {
+        p.children.remove(name);
+        if (node.isMainName(p, name)) {
+            node.moveTo(np, newName);
+        } else {
+            List<Node.Name<T>> others = node.otherNames;
+            others.set(others.indexOf(new Node.Name<>(p, name)), new Node.Name<>(np, newName));
+        }
+        if (p != np) {
+            p.liveChildren--;
+            np.liveChildren++;
+            check.add(p);
+        }
+        np.childMap().put(newName, node);
+    }
+
+    // ---- freeing ----
+
+    /** Frees every node in {@code check} that is no longer needed, then their parents in turn; tells onFree outside the lock. */
+    private void settle(List<Node<T>> check) {
+        if (check.isEmpty()) {
+            return;
+        }
+        List<Node<T>> freed = new ArrayList<>(0);
+        synchronized (lock) {
+            for (int i = 0; i < check.size(); i++) {
+                Node<T> n = check.get(i);
+                if (n != root && !n.freed && n.lookups == 0 && n.liveChildren == 0) {
+                    free(n, check);
+                    freed.add(n);
+                }
+            }
+        }
+        for (Node<T> f : freed) {
+            onFree.accept(f);
+        }
+    }
+
+    private void free(Node<T> node, List<Node<T>> check) {
+        node.freed = true;
+        byId.remove(node.id());
+        if (node.linkKey != null) {
+            byLinkKey.remove(node.linkKey, node);
+        }
+        release(node, node.parent(), node.name(), check);
+        if (node.otherNames != null) {
+            for (Node.Name<T> other : node.otherNames) {
+                release(node, other.parent(), other.name(), check);
+            }
+        }
+    }
+
+    private void release(Node<T> node, Node<T> p, String name, List<Node<T>> check) {
+        p.liveChildren--;
+        if (p.children != null && p.children.get(name) == node) {
+            p.children.remove(name);
+        }
+        check.add(p);
     }
 }

@@ -64,6 +64,11 @@ final class CopyUp {
             Node<Entry> parent = node.parent();
             ensure(parent);
             Entry up = copy(parent.path(), node.name(), e);
+            if (!up.sameObject(e) && (e.isDir() || e.stat().nlink() == 1)) {
+                // No origin could be recorded (user.* xattrs on a symlink or fifo): the kernel's
+                // dentry keeps the lower inode number while it lives, and so does the node.
+                up = up.withIdentityOf(e);
+            }
             node.setPayload(up);
             done.incrementAndGet();
             if (!up.sameObject(e) || up.isMerged() != e.isMerged()) {

@@ -35,6 +35,47 @@ record Entry(Stat stat, int layer, int[] dirLayers, long idDev, long idIno) {
         return new Entry(fresh, layer, dirLayers, idDev, idIno);
     }
 
+    /**
+     * The key under which names of this real file are one node, or null: a non-directory with
+     * several links in the upper layer (in any layer when the mount has no upper). Kernel
+     * overlayfs makes such names one inode; lower hard links under an upper are kept apart,
+     * as their copy-ups will be different files (index=off).
+     */
+    Object linkKey(boolean hasUpper) {
+        if (isDir() || stat.nlink() < 2 || hasUpper && layer != 0) {
+            return null;
+        }
+        return new RealFile(stat.dev(), stat.ino());
+    }
+
+    /** A real file: device and inode number. */
+    record RealFile(long dev, long ino) {
+    }
+
+    /**
+     * The entry a node with this one keeps when a lookup finds {@code fresh} at its name, or
+     * null when the name now denotes another object. A node copied up without a recorded
+     * origin keeps the lower inode number while it lives (as the kernel's dentry keeps its
+     * lower part).
+     */
+    Entry afterLookup(Entry fresh) {
+        if (sameObject(fresh)) {
+            return fresh;
+        }
+        return sameRealFile(fresh) ? fresh.withIdentityOf(this) : null;
+    }
+
+    /** Whether two entries are the same real file in the same layer (whatever identity each reports). */
+    boolean sameRealFile(Entry other) {
+        return layer == other.layer && stat.ino() == other.stat.ino() && stat.dev() == other.stat.dev()
+                && isDir() == other.isDir();
+    }
+
+    /** This entry reporting {@code other}'s identity. */
+    Entry withIdentityOf(Entry other) {
+        return new Entry(stat, layer, dirLayers, other.idDev, other.idIno);
+    }
+
     /** Whether two entries denote the same merged object: same identity, same kind. */
     boolean sameObject(Entry other) {
         return idIno == other.idIno && idDev == other.idDev && isDir() == other.isDir();

@@ -39,6 +39,25 @@ final class MergedListing {
 
     /** The merged entries of the directory at {@code path}, without "." and "..". */
     List<Item> list(String path, int[] dirLayers) throws ErrnoException {
+        return list(path, dirLayers, (name, ino) -> null, false);
+    }
+
+    /**
+     * The inode number a live node reports for an upper entry, which may differ from what its
+     * xattrs say (a copy-up that could not record its origin keeps the lower number while the
+     * node lives, as the kernel's dentry does).
+     */
+    interface LiveIdentity {
+        /** (dev, ino) of the live node of {@code name} whose real inode is {@code realIno}, or null. */
+        long[] of(String name, long realIno);
+    }
+
+    /**
+     * The listing a READDIR returns: as {@link #list(String, int[])}, with numbers of live
+     * nodes, and with {@code clean} a pure upper directory marked impure whose entries all turn
+     * out to report their own inode numbers loses the mark, as the kernel's readdir removes it.
+     */
+    List<Item> list(String path, int[] dirLayers, LiveIdentity live, boolean clean) throws ErrnoException {
         Map<String, Item> items = new LinkedHashMap<>();
         Set<String> hidden = new HashSet<>();
         for (int layer : dirLayers) {
@@ -48,7 +67,9 @@ final class MergedListing {
                 boolean xattrWhiteouts = whiteouts.marksXattrWhiteouts(dir);
                 // Upper entries may report their copy-up origin's inode number (as stat does):
                 // in a merged directory, or in an upper one marked impure.
-                boolean origins = layers.get(layer).writable() && (dirLayers.length > 1 || this.origins.isImpure(dir));
+                boolean impure = layers.get(layer).writable() && this.origins.isImpure(dir);
+                boolean origins = layers.get(layer).writable() && (dirLayers.length > 1 || impure);
+                boolean originsUsed = false;
                 for (DirEntry e : Sys.readDir(dir)) {
                     String name = e.name();
                     if (e.isDotOrDotDot()) {
@@ -75,9 +96,21 @@ final class MergedListing {
                         hiddenHere.add(name);
                         continue;
                     }
-                    long[] origin = origins ? this.origins.originOf(dir, name) : null;
-                    long ino = origin != null ? inodes.map(origin[0], origin[1]) : inodes.map(dev, e.ino());
+                    long ino = inodes.map(dev, e.ino());
+                    if (origins) {
+                        long[] id = live.of(name, e.ino());
+                        if (id == null) {
+                            id = this.origins.originOf(dir, name);
+                        }
+                        if (id != null && (id[0] != dev || id[1] != e.ino())) {
+                            ino = inodes.map(id[0], id[1]);
+                            originsUsed = true;
+                        }
+                    }
                     items.put(name, new Item(name, ino, type));
+                }
+                if (clean && impure && dirLayers.length == 1 && !originsUsed) {
+                    this.origins.clearImpure(dir);
                 }
             }
             hidden.addAll(hiddenHere);

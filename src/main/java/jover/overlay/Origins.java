@@ -94,6 +94,15 @@ final class Origins {
         }
     }
 
+    /** Removes the impure mark of an upper directory; best effort, as in the kernel. */
+    void clearImpure(Fd dir) {
+        try {
+            Sys.fremovexattr(dir, impureXattr);
+        } catch (ErrnoException ignored) {
+            // the mark stays: harmless, and the next readdir tries again
+        }
+    }
+
     /** The (dev, ino) of the lower file an origin value names, or null when it is not found. */
     private long[] lookup(byte[] value) {
         if (value.length < HEADER || value[0] != 0 || (value[1] & 0xff) != MAGIC || (value[2] & 0xff) != value.length) {

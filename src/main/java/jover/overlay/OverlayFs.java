@@ -198,8 +198,9 @@ public final class OverlayFs implements FuseFilesystem {
             }
             throw e;
         }
-        Node<Entry> child = nodes.lookup(parent, name, fresh, (old, f) -> old.sameObject(f) ? f : null);
-        return entryOut(child.id(), attr(fresh, fresh.stat()));
+        Node<Entry> child = nodes.lookup(parent, name, fresh, Entry::afterLookup, fresh.linkKey(upper != null));
+        Entry kept = child.payload();
+        return entryOut(child.id(), attr(kept, kept.stat()));
     }
 
     /** Counts one lookup of a just-made object and answers with it. */
@@ -354,7 +355,8 @@ public final class OverlayFs implements FuseFilesystem {
         }
         List<MergedListing.Item> items = od.items;
         if (items == null || offset == 0) {
-            items = withDots(n, listing.list(n.path(), n.payload().dirLayers()));
+            items = withDots(n, listing.list(n.path(), n.payload().dirLayers(), (name, realIno) -> liveIdentity(n, name, realIno),
+                    !readOnly));
             od.items = items;
         }
         for (int i = (int) Math.min(offset, items.size()); i < items.size(); i++) {
@@ -379,6 +381,16 @@ public final class OverlayFs implements FuseFilesystem {
             }
             sink.addPlus(it.name(), e, e.attr().mode() >>> 12, i + 1);
         }
+    }
+
+    /** The identity the live upper node of {@code name} in {@code dir} reports, if it has one. */
+    private long[] liveIdentity(Node<Entry> dir, String name, long realIno) {
+        Node<Entry> child = nodes.child(dir, name);
+        if (child == null) {
+            return null;
+        }
+        Entry ce = child.payload();
+        return ce.layer() == 0 && ce.stat().ino() == realIno ? new long[] {ce.idDev(), ce.idIno()} : null;
     }
 
     private List<MergedListing.Item> withDots(Node<Entry> n, List<MergedListing.Item> entries) throws ErrnoException {
@@ -493,14 +505,12 @@ public final class OverlayFs implements FuseFilesystem {
     @Override
     public EntryOut link(Caller c, long nodeid, long newParent, String newName) throws ErrnoException {
         Node<Entry> p = dir(newParent);
-        Entry e = writes("link").link(node(nodeid), anonymous.get(nodeid), p, newName);
-        Kernel k = kernel;
-        if (k != null) {
-            // The new name is a node of its own, so the kernel does not see the old one's nlink
-            // change; no directory lock is involved in dropping attributes, so this is safe here.
-            k.invalidateAttributes(nodeid);
-        }
-        return made(p, newName, e);
+        Node<Entry> src = node(nodeid);
+        Entry e = writes("link").link(src, anonymous.get(nodeid), p, newName);
+        // The new name is the same node, as the names are one inode: the kernel sees the new
+        // nlink in this reply, and a write or lock through either name is seen through both.
+        nodes.link(src, p, newName, e.linkKey(true));
+        return entryOut(src.id(), attr(e, e.stat()));
     }
 
     @Override
@@ -553,8 +563,9 @@ public final class OverlayFs implements FuseFilesystem {
                 Sys.fchmod(fd, mode & 07777);
                 Entry e = Entry.of(Sys.stat(fd), 0, null);
                 // A name no real entry can have (it holds a NUL), dropped at once: the file has none.
-                Node<Entry> n = nodes.lookup(p, "\0tmpfile" + anonymousNames.incrementAndGet(), e, (o, f) -> null);
-                nodes.detach(n);
+                String none = "\0tmpfile" + anonymousNames.incrementAndGet();
+                Node<Entry> n = nodes.lookup(p, none, e, (o, f) -> null);
+                nodes.detach(p, none);
                 Fd anon = Sys.dup(fd);
                 anonymous.put(n.id(), anon);
                 long fh = files.add(n, fd, true);

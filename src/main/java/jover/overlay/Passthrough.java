@@ -55,7 +55,7 @@ final class Passthrough {
                     copyUp.ensure(parent);
                     copyUp.copyBeside(n);
                 }
-                nodes.detach(n);
+                nodes.detach(parent, n.name());
             }
         }
         kernel.invalidateEntry(parent.id(), n.name());

@@ -213,10 +213,7 @@ final class Writes {
                 work.remove(tmp);
             }
         }
-        Node<Entry> gone = nodes.child(dir, name);
-        if (gone != null) {
-            nodes.detach(gone);
-        }
+        nodes.detach(dir, name);
     }
 
     /**
@@ -301,8 +298,9 @@ final class Writes {
             throw new ErrnoException(Errno.ENOTEMPTY, "rename", newName);
         }
         // Hold a node for each side while copying up (the kernel has them; counts stay balanced).
-        Node<Entry> srcNode = nodes.lookup(dir, name, src, (o, f) -> o.sameObject(f) ? o : null);
-        Node<Entry> dstNode = exchange ? nodes.lookup(newDir, newName, dst, (o, f) -> o.sameObject(f) ? o : null) : null;
+        Node<Entry> srcNode = nodes.lookup(dir, name, src, (o, f) -> o.afterLookup(f) != null ? o : null, src.linkKey(true));
+        Node<Entry> dstNode = exchange
+                ? nodes.lookup(newDir, newName, dst, (o, f) -> o.afterLookup(f) != null ? o : null, dst.linkKey(true)) : null;
         try {
             renameCopiedUp(dir, name, newDir, newName, srcNode, dstNode, dst);
         } finally {
@@ -374,7 +372,7 @@ final class Writes {
         if (dst != null && dst.isDir()) {
             handles.invalidateTree(0, dstPath);
         }
-        nodes.move(srcNode, newDir, newName, dstNode != null);
+        nodes.move(dir, name, newDir, newName, dstNode != null);
         if (opaque) {
             srcNode.setPayload(opaqueUpperDir(src));
         }

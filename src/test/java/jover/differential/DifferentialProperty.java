@@ -24,7 +24,7 @@ import org.quicktheories.core.Reporter;
  * (record each failing example and go on instead of stopping at the first, minimizing the first
  * example of each kind of difference; for exploration), {@code jover.diff.progress} (print a line
  * every N examples, default 0: never), {@code jover.diff.trees} (see {@link DifferentialRun}),
- * {@code jover.diff.tolerate} (see {@link KnownBugs}), {@code jover.diff.verbose}.
+ * {@code jover.diff.verbose}.
  */
 final class DifferentialProperty {
 
@@ -41,8 +41,7 @@ final class DifferentialProperty {
 
         String describe() {
             return examples + " examples of " + ops + " operations, at most " + maxGenes + " layer entries, "
-                    + (settings.passthroughOff() ? "passthrough=off" : "passthrough default")
-                    + KnownBugs.describe(KnownBugs.tolerated());
+                    + (settings.passthroughOff() ? "passthrough=off" : "passthrough default");
         }
     }
 

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -24,13 +23,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * outside Maven's fork timeout). {@code -Djover.diff.timeoutMinutes} bounds each test (default
  * 30).
  *
- * <p>Disabled by default while the jover bugs in {@link KnownBugs} are open (the random runs meet
- * them within a few dozen examples): run with {@code -Djover.diff.enable=true}.
+ * <p>Bugs these runs found and that are fixed (each has a test of its own now): copy-up left the
+ * copied-up parents with mtime "now"; stale nlink of a directory that a copy-up made merged, and
+ * of a link source; EPERM on copy-up of symlinks and fifos with -o userxattr; ENOTEMPTY instead
+ * of EXDEV on rename of a lower directory onto a non-empty one; lremovexattr of a missing name
+ * copied up; open(O_RDONLY|O_TRUNC) with passthrough read the lower data; trusted.* names
+ * listed to unprivileged callers; hard links made through the mount were two kernel inodes
+ * (HardLinksTest); an upper directory kept its impure mark after its last origin entry went,
+ * and with -o userxattr a copied-up symlink got a new st_ino at once (IdentityTest).
  */
-@EnabledIfSystemProperty(named = "jover.diff.enable", matches = "true", disabledReason = "fails on open jover "
-        + "bugs (see KnownBugs: hard link names are two kernel inodes; impure mark kept in the upper; userxattr "
-        + "copy-up of a symlink changes its st_ino): enable with "
-        + "-Djover.diff.enable=true")
 class DifferentialTest {
     @RegisterExtension
     final MountFixture fx = new MountFixture();

@@ -16,8 +16,7 @@
  * QuickTheories' seed, its shrunk example and a further minimized reproduction.
  *
  * <p>{@link jover.differential.DifferentialTest} runs the property with passthrough as jover
- * mounts by default and with passthrough=off; it is enabled with {@code -Djover.diff.enable=true}
- * while the jover bugs in {@link jover.differential.KnownBugs} are open.
+ * mounts by default and with passthrough=off, in every build.
  * {@link jover.differential.DifferentialMain} runs it outside Surefire (long runs, exploration with
  * {@code -Djover.diff.keepGoing=true}); {@link jover.differential.DeliberateDifferencesPinTest}
  * pins the deliberate difference the random runs cannot meet.

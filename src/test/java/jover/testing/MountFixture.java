@@ -52,7 +52,12 @@ public final class MountFixture implements AfterEachCallback {
 
     public JoverMount jover(List<Path> lowers, Optional<Path> upper, Optional<Path> work, Path mountPoint,
             boolean userxattr) throws IOException {
-        return track(JoverMount.mount(lowers, upper, work, mountPoint, userxattr, List.of()));
+        return jover(lowers, upper, work, mountPoint, userxattr, List.of());
+    }
+
+    public JoverMount jover(List<Path> lowers, Optional<Path> upper, Optional<Path> work, Path mountPoint,
+            boolean userxattr, List<String> extraOptions) throws IOException {
+        return track(JoverMount.mount(lowers, upper, work, mountPoint, userxattr, extraOptions));
     }
 
     public KernelOverlay kernel(List<Path> lowers, Optional<Path> upper, Optional<Path> work, Path mountPoint,
