@@ -49,7 +49,7 @@ public final class Daemon {
             workdir = config.workDir().isPresent()
                     ? Sys.open(Raw.of(config.workDir().get()), Linux.O_RDONLY | Linux.O_DIRECTORY) : null;
             OverlayFs fs = new OverlayFs(layers, workdir, config.mountsReadOnly(), config.userXattr(),
-                    config.timeoutSeconds(), !config.passthrough().equals("off"));
+                    config.timeoutSeconds(), !config.passthrough().equals("off"), config.owners());
             FuseServer server = new FuseServer(fs, config.threads(), config.debug(), err);
             installStatsSignal(fs, server); // before the mount is visible: SIGUSR1 would otherwise kill us
             FuseMount.mount(spec(config, target), server);

@@ -3,6 +3,7 @@ package jover.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import jover.overlay.Owners;
 
 /**
  * One validated mount request: everything the daemon needs, nothing read from the environment.
@@ -25,6 +26,7 @@ import java.util.Optional;
  * @param timeoutSeconds  entry and attribute cache time handed to the kernel
  * @param threads         worker threads serving /dev/fuse
  * @param passthrough     "auto", "on" or "off" (used from the passthrough issue on)
+ * @param owners          how stored owners show through the mount (uidmapping, gidmapping, squash_to_*)
  * @param warnings        non-fatal remarks (unknown options ignored, ...) to print before mounting
  */
 public record MountConfig(
@@ -46,6 +48,7 @@ public record MountConfig(
         double timeoutSeconds,
         int threads,
         String passthrough,
+        Owners owners,
         List<String> warnings) {
 
     public MountConfig {

@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import jover.overlay.Owners;
 
 /**
  * The mount options of one request, gathered from {@code -o} strings (in order; a later item
@@ -22,7 +23,6 @@ final class MountOptions {
 
     private static final Pattern DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]*)?|\\.[0-9]+");
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
-    private static final Pattern ID_MAPPING = Pattern.compile("[0-9]{1,10}(:[0-9]{1,10})*");
 
     /** Lower layers, topmost first; null when never given. */
     List<String> lowerDirs;
@@ -44,6 +44,11 @@ final class MountOptions {
     double timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
     int threads;
     String passthrough = "auto";
+    List<Owners.Range> uidRanges = List.of();
+    List<Owners.Range> gidRanges = List.of();
+    long squashUid = -1;
+    long squashGid = -1;
+    boolean squashRoot;
     private final Set<String> warnings = new LinkedHashSet<>();
 
     MountOptions(int availableProcessors) {
@@ -332,19 +337,20 @@ final class MountOptions {
                 unsupported(key);
                 break;
             case "uidmapping":
+                uidRanges = IdMappings.parse(key, value);
+                break;
             case "gidmapping":
-                if (!ID_MAPPING.matcher(required(key, value)).matches()
-                        || value.split(":").length % 3 != 0) {
-                    throw bad(key, value, "CONTAINER:HOST:COUNT triples separated by ':'");
-                }
-                unsupported(key);
+                gidRanges = IdMappings.parse(key, value);
                 break;
             case "squash_to_uid":
+                squashUid = wholeNumber(key, value, 0, Integer.MAX_VALUE);
+                break;
             case "squash_to_gid":
-                wholeNumber(key, value, 0, Integer.MAX_VALUE);
-                unsupported(key);
+                squashGid = wholeNumber(key, value, 0, Integer.MAX_VALUE);
                 break;
             case "squash_to_root":
+                squashRoot = flag(key, value, key);
+                break;
             case "static_nlink":
             case "noacl":
             case "allow_root":

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.IntSupplier;
 
+import jover.overlay.Owners;
 import jover.sys.Linux;
 import jover.sys.Sys;
 
@@ -80,7 +81,25 @@ final class MountValidator {
         checkHost();
         return new MountConfig(source, lowers, upper, work, target, foreground || debug, debug,
                 o.readOnly, o.userXattr, o.allowOther, o.defaultPermissions, o.suid, o.dev, o.exec, o.noatime,
-                o.timeoutSeconds, o.threads, o.passthrough, o.warnings());
+                o.timeoutSeconds, o.threads, o.passthrough, owners(o), o.warnings());
+    }
+
+    /** The owner mapping asked for; squash_to_uid and squash_to_gid take precedence over squash_to_root. */
+    private static Owners owners(MountOptions o) {
+        long squashUid = o.squashUid >= 0 ? o.squashUid : o.squashRoot ? 0 : -1;
+        long squashGid = o.squashGid >= 0 ? o.squashGid : o.squashRoot ? 0 : -1;
+        return new Owners(o.uidRanges, o.gidRanges, squashUid, squashGid, overflowId("overflowuid"),
+                overflowId("overflowgid"));
+    }
+
+    /** The kernel's id for an owner it cannot map (65534 unless changed). */
+    private static long overflowId(String name) {
+        try {
+            // readAllLines: Files.readString trusts the size /proc reports and reads one byte
+            return Long.parseLong(Files.readAllLines(Path.of("/proc/sys/kernel", name)).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            return 65534;
+        }
     }
 
     private static void checkUpperAndWork(List<Path> lowers, Path upper, Path work) throws Invalid {

@@ -55,6 +55,7 @@ public final class OverlayFs implements FuseFilesystem {
     private final ConcurrentHashMap<Long, Fd> anonymous = new ConcurrentHashMap<>();
     private final AtomicLong anonymousNames = new AtomicLong();
     private final boolean wantPassthrough;
+    private final Owners owners;
     private volatile Kernel kernel;
     /** Set once the mount answers, when the kernel passes file data through; null otherwise. */
     private volatile Passthrough passthrough;
@@ -69,7 +70,8 @@ public final class OverlayFs implements FuseFilesystem {
      * @param workdir the open work directory, present exactly when there is an upper
      */
     public OverlayFs(List<Layer> layers, Fd workdir, boolean readOnly, boolean userXattr, double timeoutSeconds,
-                     boolean passthrough) throws ErrnoException {
+                     boolean passthrough, Owners owners) throws ErrnoException {
+        this.owners = owners;
         this.wantPassthrough = passthrough;
         this.layers = List.copyOf(layers);
         this.upper = this.layers.get(0).writable() ? this.layers.get(0) : null;
@@ -94,7 +96,7 @@ public final class OverlayFs implements FuseFilesystem {
         if (upper != null) {
             this.work = WorkDir.open(workdir);
             this.copyUp = new CopyUp(handles, whiteouts, origins, work);
-            this.writes = new Writes(nodes, handles, resolver, listing, copyUp, work, whiteouts);
+            this.writes = new Writes(nodes, handles, resolver, listing, copyUp, work, whiteouts, owners);
         } else {
             this.work = null;
             this.copyUp = null;
@@ -176,7 +178,8 @@ public final class OverlayFs implements FuseFilesystem {
         int nlink = e.isMerged() ? 1 : st.nlink();
         return new Attr(inodes.map(e.idDev(), e.idIno()), st.size(), st.blocks(),
                 st.atimeSec(), st.mtimeSec(), st.ctimeSec(), st.atimeNsec(), st.mtimeNsec(), st.ctimeNsec(),
-                st.mode(), nlink, st.uid(), st.gid(), st.rdevEncoded(), st.blksize(), 0);
+                st.mode(), nlink, owners.shownUid(st.uid()), owners.shownGid(st.gid()), st.rdevEncoded(),
+                st.blksize(), 0);
     }
 
     private EntryOut entryOut(long nodeid, Attr a) {
@@ -559,7 +562,7 @@ public final class OverlayFs implements FuseFilesystem {
             Stat dirStat = Sys.stat(up.fd());
             Fd fd = Sys.openAt(up.fd(), ".", Linux.O_TMPFILE | access, mode & 07777);
             try {
-                Sys.fchown(fd, c.uid(), Writes.groupFor(c, dirStat));
+                Sys.fchown(fd, w.ownerFor(c), w.groupFor(c, dirStat));
                 Sys.fchmod(fd, mode & 07777);
                 Entry e = Entry.of(Sys.stat(fd), 0, null);
                 // A name no real entry can have (it holds a NUL), dropped at once: the file has none.
@@ -606,7 +609,8 @@ public final class OverlayFs implements FuseFilesystem {
             }
         }
         if ((v & (Fuse.FATTR_UID | Fuse.FATTR_GID)) != 0) {
-            o.chown((v & Fuse.FATTR_UID) != 0 ? a.uid() : -1, (v & Fuse.FATTR_GID) != 0 ? a.gid() : -1);
+            o.chown((v & Fuse.FATTR_UID) != 0 ? owners.diskUid(a.uid()) : -1,
+                    (v & Fuse.FATTR_GID) != 0 ? owners.diskGid(a.gid()) : -1);
         }
         if ((v & Fuse.FATTR_MODE) != 0) {
             o.chmod(a.mode() & 07777);

@@ -27,9 +27,11 @@ final class Writes {
     private final CopyUp copyUp;
     private final WorkDir work;
     private final String opaqueXattr;
+    private final Owners owners;
 
     Writes(NodeTable<Entry> nodes, DirHandles handles, Resolver resolver, MergedListing listing, CopyUp copyUp,
-           WorkDir work, Whiteouts whiteouts) {
+           WorkDir work, Whiteouts whiteouts, Owners owners) {
+        this.owners = owners;
         this.nodes = nodes;
         this.handles = handles;
         this.resolver = resolver;
@@ -98,7 +100,7 @@ final class Writes {
             boolean inheritGroup = (parent.mode() & Linux.S_ISGID) != 0;
             try {
                 maker.make(w, tmp);
-                Sys.chownAt(w, tmp, c.uid(), groupFor(c, parent));
+                Sys.chownAt(w, tmp, ownerFor(c), groupFor(c, parent));
                 if (mode >= 0) {
                     int m = mode & 07777;
                     Sys.chmodAt(w, tmp, isDir && inheritGroup ? m | Linux.S_ISGID : m);
@@ -115,9 +117,14 @@ final class Writes {
         }
     }
 
-    /** The group of a new object: the directory's where it is set-group-id, else the caller's. */
-    static int groupFor(Caller c, Stat parentDir) {
-        return (parentDir.mode() & Linux.S_ISGID) != 0 ? parentDir.gid() : c.gid();
+    /** The stored owner of a new object: the caller's uid, mapped back to the layers' ids. */
+    int ownerFor(Caller c) {
+        return owners.diskUid(c.uid());
+    }
+
+    /** The stored group of a new object: the directory's where it is set-group-id, else the caller's. */
+    int groupFor(Caller c, Stat parentDir) {
+        return (parentDir.mode() & Linux.S_ISGID) != 0 ? parentDir.gid() : owners.diskGid(c.gid());
     }
 
     /** Renames a finished object from the work directory to {@code name}, over a whiteout if one is there. */

@@ -175,7 +175,8 @@ class MainTest {
         assertEquals(new MountConfig("overlay", plain.lowerDirs(), plain.upperDir(), plain.workDir(),
                 plain.mountPoint(), plain.foreground(), plain.debug(), plain.readOnly(), plain.userXattr(),
                 plain.allowOther(), plain.defaultPermissions(), plain.suid(), plain.dev(), plain.exec(),
-                plain.noatime(), plain.timeoutSeconds(), plain.threads(), plain.passthrough(), plain.warnings()),
+                plain.noatime(), plain.timeoutSeconds(), plain.threads(), plain.passthrough(), plain.owners(),
+                plain.warnings()),
                 helper);
     }
 

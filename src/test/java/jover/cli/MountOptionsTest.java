@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
+import jover.overlay.Owners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -265,11 +266,9 @@ class MountOptionsTest {
     @Test
     void unsupportedKeys_warnNotSupportedYet() throws Exception {
         MountOptions o = parse("lowerdir=/a,context=\"system_u:object_r:container_file_t:s0:c1,c2\","
-                + "uidmapping=0:1000:65536:65536:2000:1,squash_to_uid=0,noacl,index=on,xattr_permissions=2");
+                + "noacl,index=on,xattr_permissions=2");
         assertEquals(List.of(
                 "jover: option 'context' is not supported yet; ignored",
-                "jover: option 'uidmapping' is not supported yet; ignored",
-                "jover: option 'squash_to_uid' is not supported yet; ignored",
                 "jover: option 'noacl' is not supported yet; ignored",
                 "jover: option 'index=on' is not supported yet; ignored",
                 "jover: option 'xattr_permissions=2' is not supported yet; ignored"), o.warnings());
@@ -277,10 +276,24 @@ class MountOptionsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"index=maybe", "redirect_dir=sometimes", "xino=1", "fsync=2", "xattr_permissions=3",
-        "uidmapping=0:1000", "gidmapping=a:b:c", "squash_to_gid=-1", "context", "volatile=1", "noacl=0"})
+        "uidmapping=0:1000", "gidmapping=a:b:c", "squash_to_gid=-1", "context", "volatile=1", "noacl=0",
+        "uidmapping=0:1000:0", "uidmapping=0:1000:10:5:2000:1", "gidmapping=0:1000:10:100:1005:1",
+        "uidmapping=4294967295:0:2", "squash_to_root=1", "uidmapping="})
     void foreignKeys_badValuesAreErrors(String option) {
         String key = option.replaceAll("=.*", "");
         String m = error(option);
         assertTrue(m.contains("'" + key), m);
+    }
+
+    @Test
+    void ownerMapping_parsedAsFuseOverlayfsDoes() throws Exception {
+        MountOptions o = parse("lowerdir=/a,uidmapping=0:1000:1:1:100000:65536,gidmapping=0:2000:10,"
+                + "squash_to_gid=7,squash_to_root");
+        assertEquals(List.of(), o.warnings());
+        assertEquals(List.of(new Owners.Range(0, 1000, 1), new Owners.Range(1, 100000, 65536)), o.uidRanges);
+        assertEquals(List.of(new Owners.Range(0, 2000, 10)), o.gidRanges);
+        assertEquals(-1, o.squashUid);
+        assertEquals(7, o.squashGid);
+        assertTrue(o.squashRoot);
     }
 }
