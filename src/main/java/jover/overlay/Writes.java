@@ -349,8 +349,7 @@ final class Writes {
             } else {
                 String cleared = null;
                 if (dst != null && dst.isDir() && CopyUp.inUpper(dst)) {
-                    cleared = work.tempName(); // an empty-looking upper directory may still hold whiteouts
-                    Sys.renameAt(to.fd(), newName, work.fd(), cleared, 0);
+                    cleared = clearEmptyDir(to.fd(), newName); // it may still hold whiteouts
                 }
                 if (src.isDir() && isUpperWhiteout(to.fd(), newName)) {
                     Sys.renameAt(from.fd(), name, to.fd(), newName, Linux.RENAME_EXCHANGE);
@@ -383,6 +382,24 @@ final class Writes {
         if (opaque) {
             srcNode.setPayload(opaqueUpperDir(src));
         }
+    }
+
+    /**
+     * Replaces the empty-looking upper directory {@code name} (it may hold whiteouts, which a
+     * rename over it would refuse) with an empty opaque one of the same mode and owner, in one
+     * exchange, as the kernel's ovl_clear_empty does: a crash before the rename that follows
+     * leaves the same view. Returns the work name the old directory now has, to remove after.
+     */
+    private String clearEmptyDir(Fd dir, String name) throws ErrnoException {
+        Stat st = Sys.statAt(dir, name);
+        String tmp = work.tempName();
+        Fd w = work.fd();
+        Sys.mkdirAt(w, tmp, 0700);
+        Sys.chownAt(w, tmp, st.uid(), st.gid());
+        Sys.chmodAt(w, tmp, st.mode() & 07777);
+        Sys.setxattrAt(w, tmp, opaqueXattr, YES, 0);
+        Sys.renameAt(w, tmp, dir, name, Linux.RENAME_EXCHANGE);
+        return tmp;
     }
 
     private static Entry opaqueUpperDir(Entry e) {

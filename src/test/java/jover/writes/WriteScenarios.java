@@ -389,6 +389,14 @@ public final class WriteScenarios {
                 .op(rename("md/fresh", "md/fresh/inner"), "EINVAL")
                 .op(rename("lf", "ue"), "EISDIR")
                 .op(rename("ue", "wh"), OK)
+                // md emptied: its upper dir holds only whiteouts, which a rename over it must clear
+                .op(unlink("md/low"), OK)
+                .op(unlink("md/bottom"), OK)
+                .op(unlink("md/up"), OK)
+                .op(rmdir("md/fresh"), OK)
+                .op(mkdir("ue3", 0755), OK)
+                .op(create("ue3/in", 0644, "in\n"), OK)
+                .op(rename("ue3", "md"), OK)
                 .build();
     }
 
