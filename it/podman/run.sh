@@ -192,7 +192,7 @@ trap 'exit 130' INT TERM
 # ---- the steps ------------------------------------------------------------------------------
 declare -A took        # took[program/step] = seconds
 failed=0
-steps=(import run-os-release create-install cp-deb start-install commit rm-install run-new-image setuid trace-argv rmi rm-all
+steps=(import run-os-release create-install cp-deb start-install commit rm-install run-new-image setuid uidmap trace-argv rmi rm-all
        leftovers reset)
 
 # run_steps NAME PROGRAM: every step with its own storage root; stops at the first failure.
@@ -325,6 +325,17 @@ EOF
   expect setuid '^mode 4755$' || return 1
   expect setuid 'euid=0(root)' || return 1
   ok setuid "$(tail -1 "$out")"
+  # 5c. a container in a user namespace (host ids 100000-165535): containers/storage passes
+  # uidmapping=:0:100000:65536 (leading ':') and gidmapping= to the mount program, which must
+  # accept them and mount. Here it also hands over id-mapped lower layers (the kernel has
+  # idmapped mounts), so the mapping applies twice and the image's files show as 65534 inside,
+  # with fuse-overlayfs exactly as with jover (docs/containers.md)
+  step uidmap 120 "${pod[@]}" run --rm "${limits[@]}" --uidmap 0:100000:65536 --gidmap 0:100000:65536 "$new_img" \
+      sh -c 'id -u; stat -c "passwd %u:%g" /etc/passwd' \
+    || { fail uidmap "podman run with --uidmap failed"; return 1; }
+  expect uidmap '^0$' || return 1
+  expect uidmap '^passwd [0-9]*:[0-9]*$' || return 1
+  ok uidmap "$(tr '\n' ' ' < "$out")"
   # 6. what podman passes to the mount program and what the program prints on stderr: one more
   # run through the wrapper (with --trace every step went through it)
   local -a traced=()

@@ -8,22 +8,23 @@ import jover.overlay.Owners;
 /**
  * The value of {@code uidmapping=} and {@code gidmapping=}, as fuse-overlayfs and
  * containers/storage write it: {@code CONTAINER:HOST:COUNT} triples joined by ':' (the lines of
- * a user namespace's uid_map on one line). Ranges must not overlap on either side: the kernel
+ * a user namespace's uid_map on one line). Empty items are skipped, as fuse-overlayfs skips them:
+ * containers/storage writes a leading ':' ({@code uidmapping=:0:100000:65536}). Ranges must not overlap on either side: the kernel
  * refuses such a uid_map too, and an id mapped twice would have no single owner.
  */
 final class IdMappings {
-    private static final Pattern TRIPLES = Pattern.compile("[0-9]{1,10}:[0-9]{1,10}:[0-9]{1,10}(:[0-9]{1,10}:[0-9]{1,10}:[0-9]{1,10})*");
+    private static final Pattern NUMBERS = Pattern.compile(":*[0-9]{1,10}(:+[0-9]{1,10})*:*");
     private static final long IDS = 1L << 32;
 
     private IdMappings() {
     }
 
     static List<Owners.Range> parse(String key, String value) throws MountValidator.Invalid {
-        if (value == null || !TRIPLES.matcher(value).matches()) {
+        String[] n = value == null ? new String[0] : value.replaceAll("^:+", "").split(":+");
+        if (value == null || !NUMBERS.matcher(value).matches() || n.length % 3 != 0) {
             throw invalid(key, value, "CONTAINER:HOST:COUNT triples joined by ':', e.g. " + key
                     + "=0:100000:65536");
         }
-        String[] n = value.split(":");
         List<Owners.Range> ranges = new ArrayList<>();
         for (int i = 0; i < n.length; i += 3) {
             Owners.Range r = new Owners.Range(Long.parseLong(n[i]), Long.parseLong(n[i + 1]), Long.parseLong(n[i + 2]));

@@ -278,7 +278,8 @@ class MountOptionsTest {
     @ValueSource(strings = {"index=maybe", "redirect_dir=sometimes", "xino=1", "fsync=2", "xattr_permissions=3",
         "uidmapping=0:1000", "gidmapping=a:b:c", "squash_to_gid=-1", "context", "volatile=1", "noacl=0",
         "uidmapping=0:1000:0", "uidmapping=0:1000:10:5:2000:1", "gidmapping=0:1000:10:100:1005:1",
-        "uidmapping=4294967295:0:2", "squash_to_root=1", "uidmapping="})
+        "uidmapping=4294967295:0:2", "squash_to_root=1", "uidmapping=", "uidmapping=:", "uidmapping=0:1:2:3",
+        "uidmapping=0:-1:2"})
     void foreignKeys_badValuesAreErrors(String option) {
         String key = option.replaceAll("=.*", "");
         String m = error(option);
@@ -287,7 +288,7 @@ class MountOptionsTest {
 
     @Test
     void ownerMapping_parsedAsFuseOverlayfsDoes() throws Exception {
-        MountOptions o = parse("lowerdir=/a,uidmapping=0:1000:1:1:100000:65536,gidmapping=0:2000:10,"
+        MountOptions o = parse("lowerdir=/a,uidmapping=0:1000:1:1:100000:65536,gidmapping=:0:2000:10,"
                 + "squash_to_gid=7,squash_to_root");
         assertEquals(List.of(), o.warnings());
         assertEquals(List.of(new Owners.Range(0, 1000, 1), new Owners.Range(1, 100000, 65536)), o.uidRanges);
@@ -295,5 +296,7 @@ class MountOptionsTest {
         assertEquals(-1, o.squashUid);
         assertEquals(7, o.squashGid);
         assertTrue(o.squashRoot);
+        // containers/storage writes a leading ':' (podman run --uidmap); fuse-overlayfs skips empty items
+        assertEquals(List.of(new Owners.Range(0, 100000, 65536)), parse("lowerdir=/a,uidmapping=:0:100000:65536").uidRanges);
     }
 }
