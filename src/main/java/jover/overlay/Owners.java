@@ -14,13 +14,6 @@ public record Owners(List<Range> uids, List<Range> gids, long squashUid, long sq
                      long overflowGid) {
     /** {@code count} ids from {@code disk} on show as the ids from {@code shown} on. */
     public record Range(long disk, long shown, long count) {
-        boolean holdsDisk(long id) {
-            return id >= disk && id - disk < count;
-        }
-
-        boolean holdsShown(long id) {
-            return id >= shown && id - shown < count;
-        }
     }
 
     /** Owners shown as stored. */
@@ -58,26 +51,24 @@ public record Owners(List<Range> uids, List<Range> gids, long squashUid, long sq
     }
 
     private static int toShown(List<Range> ranges, int id, long overflow) {
-        if (ranges.isEmpty()) {
-            return id;
-        }
-        long u = Integer.toUnsignedLong(id);
-        for (Range r : ranges) {
-            if (r.holdsDisk(u)) {
-                return (int) (r.shown() + (u - r.disk()));
-            }
-        }
-        return (int) overflow;
+        return map(ranges, id, overflow, true);
     }
 
     private static int toDisk(List<Range> ranges, int id, long overflow) {
+        return map(ranges, id, overflow, false);
+    }
+
+    /** Maps one (unsigned) id through the range that holds it, from the stored side or from the shown side. */
+    private static int map(List<Range> ranges, int id, long overflow, boolean fromDisk) {
         if (ranges.isEmpty()) {
             return id;
         }
         long u = Integer.toUnsignedLong(id);
         for (Range r : ranges) {
-            if (r.holdsShown(u)) {
-                return (int) (r.disk() + (u - r.shown()));
+            long from = fromDisk ? r.disk() : r.shown();
+            long to = fromDisk ? r.shown() : r.disk();
+            if (u >= from && u - from < r.count()) {
+                return (int) (to + (u - from));
             }
         }
         return (int) overflow;
