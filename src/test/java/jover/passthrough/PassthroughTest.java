@@ -27,6 +27,8 @@ import jover.testing.JoverMount;
 import jover.testing.MountFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -92,16 +94,31 @@ class PassthroughTest {
         assertTrue(counter(m, "reads") > 0);
     }
 
-    @Test
-    void mmapWriteTruncateAndSizeAfterPassthroughWrites() throws Exception {
-        mount("on");
+    /**
+     * With passthrough, and without it (userspace I/O, where a writable handle is FOPEN_DIRECT_IO
+     * and a read-only one is cached): mmap, writes, truncate and sizes, and a read-only handle
+     * opened before sees what the writable one wrote.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"on", "off"})
+    void mmapWriteTruncateAndSizeAfterWrites(String passthrough) throws Exception {
+        mount(passthrough);
         Path f = mnt.resolve("d/f");
-        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             FileChannel reader = FileChannel.open(f, StandardOpenOption.READ)) {
+            ByteBuffer first = ByteBuffer.allocate(16);
+            reader.read(first, 0); // its pages are cached now
             MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, 4096);
             map.put(0, (byte) 42);
             map.force();
+            ch.write(ByteBuffer.wrap(new byte[] {7, 8, 9}), 5);
+            ByteBuffer again = ByteBuffer.allocate(16);
+            reader.read(again, 0);
+            assertEquals(42, again.get(0), "the reader sees the mmap write");
+            assertEquals(8, again.get(6), "the reader sees the write(2)");
+            assertEquals(9, map.get(7), "the mapping sees the write(2)");
             ch.write(ByteBuffer.wrap(new byte[10]), data.length); // grows the file
-            assertEquals(data.length + 10, Files.size(f), "size right after a passthrough write");
+            assertEquals(data.length + 10, Files.size(f), "size right after a write");
             ch.truncate(1000);
             assertEquals(1000, Files.size(f));
         }

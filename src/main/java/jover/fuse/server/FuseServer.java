@@ -137,6 +137,12 @@ public final class FuseServer implements Kernel {
     }
 
     @Override
+    public boolean directIoAllowsMmap() {
+        InitOut init = negotiated;
+        return init != null && (init.flags2() & Fuse.FLAGS2_DIRECT_IO_ALLOW_MMAP) != 0;
+    }
+
+    @Override
     public int backingOpen(Fd file) throws ErrnoException {
         byte[] map = new byte[16];
         ByteBuffer.wrap(map).order(ByteOrder.LITTLE_ENDIAN).putInt(0, file.get());

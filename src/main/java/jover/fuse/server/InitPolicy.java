@@ -30,6 +30,7 @@ public final class InitPolicy {
      * The reply to {@code in}, or null when the kernel's major version is older than 7.
      * {@code passthrough} asks for FUSE_PASSTHROUGH (flags2, read only with INIT_EXT) with a
      * backing stack depth of 1; the kernel enables it only when it offers it too.
+     * DIRECT_IO_ALLOW_MMAP (flags2) is always asked for.
      */
     public static InitOut reply(InitIn in, int extraFlags, boolean passthrough) {
         if (in.major() < Fuse.KERNEL_VERSION) {
@@ -42,8 +43,10 @@ public final class InitPolicy {
         int minor = Math.min(in.minor(), Fuse.KERNEL_MINOR_VERSION);
         int flags = (WANTED | extraFlags) & in.flags() & ~NEVER;
         boolean ext = (flags & Fuse.INIT_INIT_EXT) != 0;
-        int flags2 = passthrough && ext ? in.flags2() & Fuse.FLAGS2_PASSTHROUGH : 0;
-        int stackDepth = flags2 != 0 ? 1 : 0;
+        // DIRECT_IO_ALLOW_MMAP: FOPEN_DIRECT_IO handles may still be mmapped (shared), coherently
+        int wanted2 = Fuse.FLAGS2_DIRECT_IO_ALLOW_MMAP | (passthrough ? Fuse.FLAGS2_PASSTHROUGH : 0);
+        int flags2 = ext ? in.flags2() & wanted2 : 0;
+        int stackDepth = (flags2 & Fuse.FLAGS2_PASSTHROUGH) != 0 ? 1 : 0;
         return new InitOut(Fuse.KERNEL_VERSION, minor, in.maxReadahead(), flags, 64, 48, MAX_WRITE, 1,
                 MAX_PAGES, flags2, stackDepth);
     }

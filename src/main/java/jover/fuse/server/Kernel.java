@@ -11,6 +11,9 @@ public interface Kernel {
     /** Whether passthrough was negotiated and a probe showed BACKING_OPEN works. */
     boolean passthrough();
 
+    /** Whether FOPEN_DIRECT_IO handles may be mmapped shared (DIRECT_IO_ALLOW_MMAP negotiated). */
+    boolean directIoAllowsMmap();
+
     /**
      * Registers {@code file} (any descriptor, O_PATH included, not a directory) as a passthrough
      * backing file; returns its id for OPEN replies. The descriptor may be closed afterwards.

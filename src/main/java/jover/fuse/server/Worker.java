@@ -24,6 +24,8 @@ import jover.sys.StatFs;
 final class Worker implements Runnable {
     private static final int OUT_HEADER = Fuse.OUT_HEADER_SIZE;
     private static final int BODY = Fuse.IN_HEADER_SIZE;
+    /** Where a WRITE request's data starts: after the header and fuse_write_in. */
+    private static final int WRITE_DATA = BODY + 40;
 
     private final FuseServer server;
     private final FuseChannel channel;
@@ -31,16 +33,23 @@ final class Worker implements Runnable {
     private final ByteBuffer in;
     private final ByteBuffer out;
     private final byte[] scratch;
+    private final ByteBuffer readData;
+    private final ByteBuffer writeData;
     private final PackingDirSink dirSink;
 
     Worker(FuseServer server, FuseChannel channel) {
         this.server = server;
         this.channel = channel;
         this.fs = server.filesystem();
-        int inSize = Math.max(Fuse.MIN_READ_BUFFER, BODY + 40 + InitPolicy.MAX_WRITE);
+        int inSize = Math.max(Fuse.MIN_READ_BUFFER, WRITE_DATA + InitPolicy.MAX_WRITE);
         this.in = ByteBuffer.allocateDirect(inSize).order(ByteOrder.LITTLE_ENDIAN);
         this.out = ByteBuffer.allocateDirect(OUT_HEADER + InitPolicy.MAX_WRITE + 4096).order(ByteOrder.LITTLE_ENDIAN);
         this.scratch = new byte[inSize];
+        // views of the data parts of READ replies and WRITE requests, made once: no allocation per request
+        this.readData = out.position(OUT_HEADER).slice();
+        out.clear();
+        this.writeData = in.position(WRITE_DATA).slice();
+        in.clear();
         this.dirSink = new PackingDirSink(out, OUT_HEADER);
     }
 
@@ -132,10 +141,8 @@ final class Worker implements Runnable {
             case Opcode.OPEN:
                 return open(fs.open(c, node, in.getInt(BODY)));
             case Opcode.READ: {
-                int size = Math.min(in.getInt(BODY + 16), out.capacity() - OUT_HEADER);
-                ByteBuffer dst = out.position(OUT_HEADER).slice().limit(size).order(ByteOrder.LITTLE_ENDIAN);
-                out.clear();
-                return fs.read(c, node, in.getLong(BODY), in.getLong(BODY + 8), size, dst);
+                int size = Math.min(in.getInt(BODY + 16), readData.capacity());
+                return fs.read(c, node, in.getLong(BODY), in.getLong(BODY + 8), size, readData.clear().limit(size));
             }
             case Opcode.FLUSH:
                 fs.flush(c, node, in.getLong(BODY));
@@ -219,13 +226,10 @@ final class Worker implements Runnable {
                         in.getInt(BODY + 60), in.getInt(BODY + 68), in.getInt(BODY + 76), in.getInt(BODY + 80))));
             case Opcode.WRITE: {
                 int size = in.getInt(BODY + 16);
-                int data = BODY + 40;
-                if (data + size > end) {
+                if (WRITE_DATA + size > end) {
                     throw new ErrnoException(Errno.EINVAL, "write", "short request");
                 }
-                ByteBuffer src = in.position(data).slice().limit(size).order(ByteOrder.LITTLE_ENDIAN);
-                in.clear();
-                int n = fs.write(c, node, in.getLong(BODY), in.getLong(BODY + 8), src, size);
+                int n = fs.write(c, node, in.getLong(BODY), in.getLong(BODY + 8), writeData.clear().limit(size), size);
                 out.putInt(OUT_HEADER, n);
                 out.putInt(OUT_HEADER + 4, 0);
                 return Fuse.WRITE_OUT_SIZE;

@@ -147,6 +147,16 @@ class InitNegotiationTest {
     }
 
     @Test
+    void policy_directIoAllowMmap_askedWheneverOffered_withInitExt() {
+        int offered2 = Fuse.FLAGS2_DIRECT_IO_ALLOW_MMAP;
+        InitOut out = InitPolicy.reply(new InitIn(7, 45, 0, OFFERED | Fuse.INIT_INIT_EXT, offered2), 0, false);
+        assertEquals(Fuse.FLAGS2_DIRECT_IO_ALLOW_MMAP, out.flags2());
+        assertEquals(0, out.maxStackDepth(), "no passthrough, no stacking");
+        InitOut noExt = InitPolicy.reply(new InitIn(7, 45, 0, OFFERED & ~Fuse.INIT_INIT_EXT, offered2), 0, false);
+        assertEquals(0, noExt.flags2(), "flags2 is read only with INIT_EXT");
+    }
+
+    @Test
     void policy_majorBelow7_isRefused() {
         assertNull(InitPolicy.reply(new InitIn(6, 45, 0, OFFERED, 0), 0, false));
         assertNull(InitPolicy.reply(new InitIn(0, 0, 0, 0, 0), 0, false));
