@@ -50,9 +50,6 @@ public interface FuseFilesystem {
     /** Reads up to {@code size} bytes at {@code offset} into {@code dst} (position 0); returns the count. */
     int read(Caller c, long nodeid, long fh, long offset, int size, ByteBuffer dst) throws ErrnoException;
 
-    default void flush(Caller c, long nodeid, long fh) throws ErrnoException {
-    }
-
     void release(long nodeid, long fh);
 
     OpenReply opendir(Caller c, long nodeid, int flags) throws ErrnoException;

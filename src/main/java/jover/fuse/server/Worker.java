@@ -144,9 +144,6 @@ final class Worker implements Runnable {
                 int size = Math.min(in.getInt(BODY + 16), readData.capacity());
                 return fs.read(c, node, in.getLong(BODY), in.getLong(BODY + 8), size, readData.clear().limit(size));
             }
-            case Opcode.FLUSH:
-                fs.flush(c, node, in.getLong(BODY));
-                return 0;
             case Opcode.RELEASE:
                 fs.release(node, in.getLong(BODY));
                 return 0;
