@@ -128,6 +128,24 @@ final class OpenFiles {
         return Sys.pwrite(f.fd, src, size, offset);
     }
 
+    /**
+     * Clears the set-user-ID bit, and set-group-ID with group execute, of a handle's file, for
+     * a write or truncate by a process without CAP_FSETID (FUSE's rule for
+     * FUSE_WRITE_KILL_SUIDGID; the daemon's own write would keep them). {@code
+     * callerLacksFsetid} is asked only when there is a bit to clear.
+     */
+    void killSetId(long fh, java.util.function.BooleanSupplier callerLacksFsetid) throws ErrnoException {
+        OpenFile f = get(fh);
+        int mode = Sys.stat(f.fd).mode() & 07777;
+        int kept = mode & ~Linux.S_ISUID;
+        if ((mode & (Linux.S_ISGID | Linux.S_IXGRP)) == (Linux.S_ISGID | Linux.S_IXGRP)) {
+            kept &= ~Linux.S_ISGID;
+        }
+        if (kept != mode && callerLacksFsetid.getAsBoolean()) { // asked only for a set-id file
+            Sys.fchmod(f.fd, kept);
+        }
+    }
+
     /** A read-only handle on a lower file whose node has been copied up since: reopen the copy. */
     private void retarget(OpenFile f) throws ErrnoException {
         int now = f.node.payload().layer();

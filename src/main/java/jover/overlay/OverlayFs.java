@@ -16,6 +16,7 @@ import jover.fuse.server.OpenReply;
 import jover.node.HandleTable;
 import jover.node.Node;
 import jover.node.NodeTable;
+import jover.sys.Capabilities;
 import jover.sys.Errno;
 import jover.sys.ErrnoException;
 import jover.sys.Fd;
@@ -269,12 +270,24 @@ public final class OverlayFs implements FuseFilesystem {
             if (write && !CopyUp.inUpper(n.payload())) {
                 throw new ErrnoException(Errno.ESTALE, "open", n.path()); // an unlinked lower file is never copied up
             }
-            return answer(n, files.reopen(n, own, flags), own, write);
+            return answer(n, killSetIdOnTruncate(c, flags, files.reopen(n, own, flags)), own, write);
         }
         if (write) {
             copyUp.ensure(n);
         }
-        return answer(n, files.open(n, flags), null, write);
+        return answer(n, killSetIdOnTruncate(c, flags, files.open(n, flags)), null, write);
+    }
+
+    /**
+     * After an open with O_TRUNC (done by the daemon, which may keep set-id bits): clears them as
+     * a truncate by the caller would when it lacks CAP_FSETID. The kernel does not (with
+     * ATOMIC_O_TRUNC its own clearing SETATTR is skipped), so jover must. Returns {@code fh}.
+     */
+    private long killSetIdOnTruncate(Caller c, int flags, long fh) throws ErrnoException {
+        if ((flags & Linux.O_TRUNC) != 0) {
+            files.killSetId(fh, () -> !Capabilities.effective(c.pid(), Capabilities.CAP_FSETID, c.uid() == 0));
+        }
+        return fh;
     }
 
     /**
@@ -300,7 +313,11 @@ public final class OverlayFs implements FuseFilesystem {
     }
 
     @Override
-    public int write(Caller c, long nodeid, long fh, long offset, ByteBuffer data, int size) throws ErrnoException {
+    public int write(Caller c, long nodeid, long fh, long offset, ByteBuffer data, int size, boolean killSetId)
+            throws ErrnoException {
+        if (killSetId) {
+            files.killSetId(fh, () -> true);
+        }
         return files.write(fh, offset, data, size);
     }
 

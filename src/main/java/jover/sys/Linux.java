@@ -61,6 +61,7 @@ public final class Linux {
 
     public static final int S_ISUID = 04000;
     public static final int S_ISGID = 02000;
+    public static final int S_IXGRP = 00010;
 
     public static final int XATTR_CREATE = 1;
     public static final int XATTR_REPLACE = 2;

@@ -140,8 +140,13 @@ public interface FuseFilesystem {
         throw refused("setattr");
     }
 
-    /** Writes {@code size} bytes from {@code data} (position 0) at {@code offset}; returns the count. */
-    default int write(Caller c, long nodeid, long fh, long offset, ByteBuffer data, int size) throws ErrnoException {
+    /**
+     * Writes {@code size} bytes from {@code data} (position 0) at {@code offset}; returns the
+     * count. {@code killSetId}: the writer lacks CAP_FSETID, so set-id bits go first (the kernel
+     * leaves that to the filesystem on direct I/O).
+     */
+    default int write(Caller c, long nodeid, long fh, long offset, ByteBuffer data, int size, boolean killSetId)
+            throws ErrnoException {
         throw refused("write");
     }
 

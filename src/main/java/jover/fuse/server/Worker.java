@@ -226,7 +226,9 @@ final class Worker implements Runnable {
                 if (WRITE_DATA + size > end) {
                     throw new ErrnoException(Errno.EINVAL, "write", "short request");
                 }
-                int n = fs.write(c, node, in.getLong(BODY), in.getLong(BODY + 8), writeData.clear().limit(size), size);
+                boolean kill = (in.getInt(BODY + 20) & Fuse.WRITE_KILL_SUIDGID) != 0;
+                int n = fs.write(c, node, in.getLong(BODY), in.getLong(BODY + 8), writeData.clear().limit(size), size,
+                        kill);
                 out.putInt(OUT_HEADER, n);
                 out.putInt(OUT_HEADER + 4, 0);
                 return Fuse.WRITE_OUT_SIZE;
