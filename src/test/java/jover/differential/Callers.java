@@ -6,10 +6,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,7 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import jover.sys.Raw;
 import jover.testing.JoverMount;
-import jover.testing.MountFixture;
+import jover.testing.WorldReadableClassPath;
 
 /**
  * The two long-lived {@link Executor} processes that make every call of the differential runs:
@@ -154,7 +151,7 @@ final class Callers implements AutoCloseable {
         }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-XX:-UsePerfData",
-                "-Dfile.encoding=UTF-8", "-cp", who == 1 ? worldReadableClassPath() : JoverMount.classPath(),
+                "-Dfile.encoding=UTF-8", "-cp", who == 1 ? WorldReadableClassPath.get() : JoverMount.classPath(),
                 Executor.class.getName()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(new java.io.File("/"));
         c = new Child(pb.start());
@@ -195,55 +192,4 @@ final class Callers implements AutoCloseable {
         kill(1);
     }
 
-    private static String worldReadable;
-
-    /**
-     * The test class path copied into a world-readable temp dir (the real one may sit under a
-     * 0700 home the unprivileged caller cannot enter); removed when the JVM exits.
-     */
-    static synchronized String worldReadableClassPath() throws IOException {
-        if (worldReadable != null) {
-            return worldReadable;
-        }
-        Path base = Files.createTempDirectory("jover-diff-classpath-");
-        List<String> out = new ArrayList<>();
-        int i = 0;
-        for (String entry : JoverMount.classPath().split(java.io.File.pathSeparator)) {
-            Path src = Path.of(entry);
-            if (entry.isEmpty() || !Files.exists(src)) {
-                continue;
-            }
-            Path dst = base.resolve(i++ + "-" + src.getFileName());
-            if (Files.isDirectory(src)) {
-                try (java.util.stream.Stream<Path> walk = Files.walk(src)) {
-                    for (Path f : (Iterable<Path>) walk::iterator) {
-                        Path d = dst.resolve(src.relativize(f).toString());
-                        if (Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
-                            Files.createDirectories(d);
-                        } else if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
-                            Files.copy(f, d);
-                        }
-                    }
-                }
-            } else {
-                Files.copy(src, dst);
-            }
-            out.add(dst.toString());
-        }
-        try (java.util.stream.Stream<Path> walk = Files.walk(base)) {
-            for (Path f : (Iterable<Path>) walk::iterator) {
-                Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(
-                        Files.isDirectory(f) ? "rwxr-xr-x" : "rw-r--r--"));
-            }
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                MountFixture.deleteTree(base);
-            } catch (Exception e) {
-                // left in the temp dir
-            }
-        }, "jover-diff-classpath-cleanup"));
-        worldReadable = String.join(java.io.File.pathSeparator, out);
-        return worldReadable;
-    }
 }

@@ -4,13 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import jover.testing.FsCalls;
 import jover.testing.JoverMount;
-import jover.testing.MountFixture;
+import jover.testing.WorldReadableClassPath;
 
 /**
  * Runs one op of a scenario as another user. The parent starts
@@ -49,7 +48,7 @@ public final class OpChild {
             pb = new ProcessBuilder(cmd).directory(new java.io.File(Ops.path(root, op.cwd)));
         } else {
             cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", childClassPath(),
+                    "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", WorldReadableClassPath.get(),
                     OpChild.class.getName(), sc.name, Integer.toString(index), root,
                     String.format("%03o", op.cred.umask())));
             pb = new ProcessBuilder(cmd).directory(new java.io.File("/"));
@@ -88,60 +87,4 @@ public final class OpChild {
         }
     }
 
-    private static String childClassPath;
-
-    /**
-     * The test class path copied once per test JVM into a world-readable temp dir: the real one
-     * lives under /root (0700), which a child with a dropped uid cannot read.
-     */
-    static synchronized String childClassPath() {
-        if (childClassPath != null) {
-            return childClassPath;
-        }
-        try {
-            Path base = Files.createTempDirectory("jover-child-classpath-");
-            List<String> out = new ArrayList<>();
-            int i = 0;
-            String cp = JoverMount.classPath();
-            for (String entry : cp.split(java.io.File.pathSeparator)) {
-                Path src = Path.of(entry);
-                if (entry.isEmpty() || !Files.exists(src)) {
-                    continue;
-                }
-                Path dst = base.resolve(i++ + "-" + src.getFileName());
-                if (Files.isDirectory(src)) {
-                    try (java.util.stream.Stream<Path> walk = Files.walk(src)) {
-                        for (Path f : (Iterable<Path>) walk::iterator) {
-                            Path d = dst.resolve(src.relativize(f).toString());
-                            if (Files.isDirectory(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                                Files.createDirectories(d);
-                            } else if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                                Files.copy(f, d);
-                            }
-                        }
-                    }
-                } else {
-                    Files.copy(src, dst);
-                }
-                out.add(dst.toString());
-            }
-            try (java.util.stream.Stream<Path> walk = Files.walk(base)) {
-                for (Path f : (Iterable<Path>) walk::iterator) {
-                    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(
-                            Files.isDirectory(f) ? "rwxr-xr-x" : "rw-r--r--"));
-                }
-            }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    MountFixture.deleteTree(base);
-                } catch (Exception e) {
-                    // left in the temp dir
-                }
-            }, "jover-child-classpath-cleanup"));
-            childClassPath = String.join(java.io.File.pathSeparator, out);
-            return childClassPath;
-        } catch (IOException e) {
-            throw new IllegalStateException("copying the class path for unprivileged children failed", e);
-        }
-    }
 }
