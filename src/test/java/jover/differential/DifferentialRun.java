@@ -490,12 +490,12 @@ final class DifferentialRun {
     private static Set<String> anomalySet(TreeSnapshot t, List<Path> kernelLayers) {
         Set<String> out = new TreeSet<>();
         for (String a : t.anomalies()) {
-            out.add(anomalyKey(a));
+            out.add(TreeSnapshot.anomalyKey(a));
         }
         if (kernelLayers != null) {
             for (String p : t.phantoms()) {
                 if (isWhiteoutOnDisk(kernelLayers, p)) {
-                    out.remove(anomalyKey("listed, but lstat says ENOENT: /" + Raw.display(p)));
+                    out.remove(TreeSnapshot.anomalyKey("listed, but lstat says ENOENT: /" + Raw.display(p)));
                     DeliberateDifferences.count(DeliberateDifferences.Difference.KERNEL_LISTS_WHITEOUTS);
                 }
             }
@@ -516,18 +516,6 @@ final class DifferentialRun {
         onlyR.forEach(x -> b.append("  only ").append(refName).append(": ").append(x).append('\n'));
         onlyO.forEach(x -> b.append("  only ").append(otherName).append(": ").append(x).append('\n'));
         return b.toString();
-    }
-
-    /** An anomaly without the inode numbers in it. */
-    static String anomalyKey(String anomaly) {
-        if (anomaly.startsWith("d_ino != st_ino: ")) {
-            int colon = anomaly.indexOf(": d_ino ");
-            return colon < 0 ? anomaly : anomaly.substring(0, colon);
-        }
-        if (anomaly.startsWith("st_ino shared: ino ")) {
-            return "st_ino shared: " + anomaly.substring(anomaly.indexOf(": ", 16) + 2);
-        }
-        return anomaly;
     }
 
     /** True when one of the layers has a whiteout at this path. */

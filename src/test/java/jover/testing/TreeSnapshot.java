@@ -165,6 +165,18 @@ public final class TreeSnapshot {
         return out;
     }
 
+    /** An anomaly without the inode numbers in it (they differ between mounts), to compare two mounts' anomalies. */
+    public static String anomalyKey(String anomaly) {
+        if (anomaly.startsWith("d_ino != st_ino: ")) {
+            int colon = anomaly.indexOf(": d_ino ");
+            return colon < 0 ? anomaly : anomaly.substring(0, colon);
+        }
+        if (anomaly.startsWith("st_ino shared: ino ")) {
+            return "st_ino shared: " + anomaly.substring(anomaly.indexOf(": ", 16) + 2);
+        }
+        return anomaly;
+    }
+
     /** Paths any of whose components has this prefix (for instance ".wh."). */
     public List<String> pathsWithNamePrefix(String prefix) {
         List<String> out = new ArrayList<>();

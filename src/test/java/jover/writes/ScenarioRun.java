@@ -295,13 +295,13 @@ final class ScenarioRun {
             if (a.startsWith("private xattr listed") && !a.contains("overlay.")) {
                 continue;
             }
-            keys.add(anomalyKey(a));
-            if (!reportedAnomalies.add(s.name + " " + anomalyKey(a))) {
+            keys.add(TreeSnapshot.anomalyKey(a));
+            if (!reportedAnomalies.add(s.name + " " + TreeSnapshot.anomalyKey(a))) {
                 continue; // reported at an earlier step
             }
             if (!s.isJover()) {
                 notes.add("kernel " + when + ": " + a);
-            } else if (!kernelAnomalies.contains(anomalyKey(a))) {
+            } else if (!kernelAnomalies.contains(TreeSnapshot.anomalyKey(a))) {
                 anomalies.add(a);
             }
         }
@@ -316,18 +316,6 @@ final class ScenarioRun {
 
     private java.util.Set<String> kernelAnomalies = java.util.Set.of();
     private final java.util.Set<String> reportedAnomalies = new java.util.HashSet<>();
-
-    /** An anomaly without the inode numbers in it (they differ between mounts). */
-    static String anomalyKey(String anomaly) {
-        if (anomaly.startsWith("d_ino != st_ino: ")) {
-            int colon = anomaly.indexOf(": d_ino ");
-            return colon < 0 ? anomaly : anomaly.substring(0, colon);
-        }
-        if (anomaly.startsWith("st_ino shared: ino ")) {
-            return "st_ino shared: " + anomaly.substring(anomaly.indexOf(": ", 16) + 2);
-        }
-        return anomaly;
-    }
 
     /** The model's st_ino per path against the mount's (paths the model does not know are adopted). */
     private void checkModel(Side s, TreeSnapshot now, String when) {
@@ -411,12 +399,12 @@ final class ScenarioRun {
         }
         if (!s.isJover()) {
             kernelRemountAnomalies = new java.util.HashSet<>();
-            again.anomalies().forEach(a -> kernelRemountAnomalies.add(anomalyKey(a)));
+            again.anomalies().forEach(a -> kernelRemountAnomalies.add(TreeSnapshot.anomalyKey(a)));
         } else {
             List<String> bad = new ArrayList<>();
             for (String a : again.anomalies()) {
                 if (!(a.startsWith("private xattr listed") && !a.contains("overlay."))
-                        && !kernelRemountAnomalies.contains(anomalyKey(a))) {
+                        && !kernelRemountAnomalies.contains(TreeSnapshot.anomalyKey(a))) {
                     bad.add(a);
                 }
             }
@@ -458,7 +446,7 @@ final class ScenarioRun {
         }
         List<String> anomalies = new ArrayList<>(kOnJ.anomalies());
         anomalies.removeIf(a -> a.startsWith("private xattr listed") && !a.contains("overlay.")
-                || kernelRemountAnomalies.contains(anomalyKey(a)));
+                || kernelRemountAnomalies.contains(TreeSnapshot.anomalyKey(a)));
         if (!anomalies.isEmpty()) {
             failures.add("kernel overlayfs on jover's upper is inconsistent (missing impure/origin?):\n  "
                     + String.join("\n  ", anomalies) + "\n(anomalies the kernel also has on its own upper are left out)");
@@ -492,7 +480,7 @@ final class ScenarioRun {
         }
         anomalies = new ArrayList<>(jOnK.anomalies());
         anomalies.removeIf(a -> a.startsWith("private xattr listed") && !a.contains("overlay.")
-                || kernelRemountAnomalies.contains(anomalyKey(a)));
+                || kernelRemountAnomalies.contains(TreeSnapshot.anomalyKey(a)));
         if (!anomalies.isEmpty()) {
             failures.add("jover on the kernel's upper is inconsistent:\n  " + String.join("\n  ", anomalies));
         }
