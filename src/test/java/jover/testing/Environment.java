@@ -46,6 +46,15 @@ public final class Environment {
         requireKernelOverlay();
     }
 
+    /** What a test mounting {@code impl} needs: "kernel" (kernel overlayfs) or a jover flavour (both). */
+    public static void requireFor(String impl) {
+        if (impl.equals("kernel")) {
+            requireKernelOverlay();
+        } else {
+            requireFuseAndKernelOverlay();
+        }
+    }
+
     public static boolean isCi() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }

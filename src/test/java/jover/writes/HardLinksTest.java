@@ -39,11 +39,7 @@ class HardLinksTest {
     final MountFixture fx = new MountFixture();
 
     private Path mount(String impl, boolean withUpper) throws Exception {
-        if (impl.equals("kernel")) {
-            Environment.requireKernelOverlay();
-        } else {
-            Environment.requireFuseAndKernelOverlay();
-        }
+        Environment.requireFor(impl);
         Path dir = fx.newDir("links");
         TreeSpec spec = TreeSpec.builder().layer()
                 .file("lf", "lower\n").put("lf2", new TreeSpec.HardLink("lf"))

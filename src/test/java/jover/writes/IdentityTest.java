@@ -40,11 +40,7 @@ class IdentityTest {
     }
 
     private Mounted mount(String impl, boolean userxattr) throws Exception {
-        if (impl.equals("kernel")) {
-            Environment.requireKernelOverlay();
-        } else {
-            Environment.requireFuseAndKernelOverlay();
-        }
+        Environment.requireFor(impl);
         Path dir = fx.newDir("identity");
         TreeSpec spec = TreeSpec.builder().layer()
                 .symlink("b", "e")

@@ -39,11 +39,7 @@ class LocksTest {
     final MountFixture fx = new MountFixture();
 
     private Path mount(String impl, Supplier<String>[] output) throws Exception {
-        if (impl.equals("kernel")) {
-            Environment.requireKernelOverlay();
-        } else {
-            Environment.requireFuseAndKernelOverlay();
-        }
+        Environment.requireFor(impl);
         Path dir = fx.newDir("locks");
         TreeSpec spec = TreeSpec.builder().layer().file("lf", "lower\n").build();
         List<Path> lowers = LayerWriter.write(spec, WhiteoutForm.KERNEL, dir.resolve("layers"));

@@ -36,11 +36,7 @@ class SetIdKillTest {
     final MountFixture fx = new MountFixture();
 
     private Path mount(String impl) throws Exception {
-        if (impl.equals("kernel")) {
-            Environment.requireKernelOverlay();
-        } else {
-            Environment.requireFuseAndKernelOverlay();
-        }
+        Environment.requireFor(impl);
         Path dir = fx.newDir("setid");
         TreeSpec spec = TreeSpec.builder().layer()
                 .file("suid", TreeSpec.Content.of("#!/bin/sh\n"), TreeSpec.Meta.of(04777))
