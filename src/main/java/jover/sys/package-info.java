@@ -6,6 +6,9 @@
  * converts. Every failed call throws {@link jover.sys.ErrnoException} carrying the errno, the call
  * and what it was applied to. File descriptors are {@link jover.sys.Fd}s, which close exactly once.
  *
+ * <p>Facts of other processes that a FUSE request does not carry (the caller's capabilities) are
+ * read from /proc here too ({@link jover.sys.Capabilities}).
+ *
  * <p>Layer access rule: callers open directories inside layers with {@link jover.sys.Sys#openBeneath}
  * (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS) and touch final components with no-follow calls.
  */
