@@ -480,13 +480,16 @@ public final class OverlayFs implements FuseFilesystem {
                 names = Sys.listxattrAt(dir.fd(), n.name());
             }
         }
-        // trusted.* names are listed only to privileged callers (as the kernel's filesystems do;
-        // the request carries no capabilities, so root stands for CAP_SYS_ADMIN)
-        boolean privileged = c.uid() == 0;
+        // trusted.* names are listed only to callers with CAP_SYS_ADMIN, as the kernel's
+        // filesystems do (read from /proc only when there is such a name to show)
+        Boolean privileged = null;
         List<String> shown = new ArrayList<>(names.size());
         for (String real : names) {
             String merged = whiteouts.mergedXattr(real);
-            if (merged != null && (privileged || !merged.startsWith("trusted."))) {
+            if (merged != null && merged.startsWith("trusted.") && privileged == null) {
+                privileged = Capabilities.effective(c.pid(), Capabilities.CAP_SYS_ADMIN, c.uid() == 0);
+            }
+            if (merged != null && (!merged.startsWith("trusted.") || privileged)) {
                 shown.add(merged);
             }
         }

@@ -6,11 +6,14 @@ import java.nio.file.Path;
 
 /**
  * Capabilities of another process, from {@code /proc/PID/status}: a FUSE request carries the
- * caller's pid but not its capabilities, and a few rules (clearing set-id bits) depend on them.
+ * caller's pid but not its capabilities, and a few rules (clearing set-id bits, listing trusted.*
+ * xattrs) depend on them.
  */
 public final class Capabilities {
     /** CAP_FSETID: keep set-id bits when writing or truncating a file. */
     public static final int CAP_FSETID = 4;
+    /** CAP_SYS_ADMIN: among other things, see trusted.* xattrs. */
+    public static final int CAP_SYS_ADMIN = 21;
 
     private Capabilities() {
     }
