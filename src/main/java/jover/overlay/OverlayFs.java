@@ -3,7 +3,6 @@ package jover.overlay;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import jover.fuse.abi.Fuse;
 import jover.fuse.codec.Attr;
@@ -52,9 +51,9 @@ public final class OverlayFs implements FuseFilesystem {
     private final CopyUp copyUp;
     private final Writes writes;
     private final HandleTable<OpenDir> dirs = new HandleTable<>();
-    /** Nodes of O_TMPFILE files, which have no name: reached through a descriptor of their own. */
-    private final ConcurrentHashMap<Long, Fd> anonymous = new ConcurrentHashMap<>();
     private final AtomicLong anonymousNames = new AtomicLong();
+    private final OwnDescriptors ownFds;
+    private final Xattrs xattrs;
     private final boolean wantPassthrough;
     private final Owners owners;
     private volatile Kernel kernel;
@@ -94,6 +93,8 @@ public final class OverlayFs implements FuseFilesystem {
         Stat rootStat = Sys.stat(this.layers.get(0).root());
         this.nodes = new NodeTable<>(Entry.of(rootStat, 0, all), this::freed);
         this.files = new OpenFiles(this.layers);
+        this.ownFds = new OwnDescriptors(nodes, files);
+        this.xattrs = new Xattrs(whiteouts, handles, ownFds);
         if (upper != null) {
             this.work = WorkDir.open(workdir);
             this.copyUp = new CopyUp(handles, whiteouts, origins, work);
@@ -106,10 +107,7 @@ public final class OverlayFs implements FuseFilesystem {
     }
 
     private void freed(Node<Entry> n) {
-        Fd anon = anonymous.remove(n.id());
-        if (anon != null) {
-            anon.close();
-        }
+        ownFds.freed(n.id());
     }
 
     /** One line of counters, for SIGUSR1 and tests. */
@@ -235,7 +233,7 @@ public final class OverlayFs implements FuseFilesystem {
     public Attr getattr(Caller c, long nodeid, long fh) throws ErrnoException {
         Node<Entry> n = node(nodeid);
         Entry e = n.payload();
-        Fd own = ownDescriptor(n);
+        Fd own = ownFds.of(n);
         return attr(e, own != null ? Sys.stat(own) : resolver.restat(n.path(), e));
     }
 
@@ -265,7 +263,7 @@ public final class OverlayFs implements FuseFilesystem {
         if (pt != null) {
             pt.beforeOpen(n, write);
         }
-        Fd own = ownDescriptor(n);
+        Fd own = ownFds.of(n);
         if (own != null) {
             if (write && !CopyUp.inUpper(n.payload())) {
                 throw new ErrnoException(Errno.ESTALE, "open", n.path()); // an unlinked lower file is never copied up
@@ -443,57 +441,12 @@ public final class OverlayFs implements FuseFilesystem {
 
     @Override
     public byte[] getxattr(Caller c, long nodeid, String name) throws ErrnoException {
-        if (name.startsWith(Whiteouts.FUSE_OVERLAYFS_PREFIX)) {
-            throw new ErrnoException(Errno.ENODATA, "getxattr", name);
-        }
-        String real = whiteouts.layerXattr(name);
-        Node<Entry> n = node(nodeid);
-        Entry e = n.payload();
-        Fd own = ownDescriptor(n);
-        if (own != null) {
-            return Sys.fgetxattr(own, real);
-        }
-        if (e.isDir()) {
-            try (DirHandles.Handle dir = handles.acquire(e.layer(), n.path())) {
-                return Sys.fgetxattr(dir.fd(), real);
-            }
-        }
-        try (DirHandles.Handle dir = handles.acquire(e.layer(), n.parent().path())) {
-            return Sys.getxattrAt(dir.fd(), n.name(), real);
-        }
+        return xattrs.get(node(nodeid), name);
     }
 
     @Override
     public List<String> listxattr(Caller c, long nodeid) throws ErrnoException {
-        Node<Entry> n = node(nodeid);
-        Entry e = n.payload();
-        List<String> names;
-        Fd own = ownDescriptor(n);
-        if (own != null) {
-            names = Sys.flistxattr(own);
-        } else if (e.isDir()) {
-            try (DirHandles.Handle dir = handles.acquire(e.layer(), n.path())) {
-                names = Sys.flistxattr(dir.fd());
-            }
-        } else {
-            try (DirHandles.Handle dir = handles.acquire(e.layer(), n.parent().path())) {
-                names = Sys.listxattrAt(dir.fd(), n.name());
-            }
-        }
-        // trusted.* names are listed only to callers with CAP_SYS_ADMIN, as the kernel's
-        // filesystems do (read from /proc only when there is such a name to show)
-        Boolean privileged = null;
-        List<String> shown = new ArrayList<>(names.size());
-        for (String real : names) {
-            String merged = whiteouts.mergedXattr(real);
-            if (merged != null && merged.startsWith("trusted.") && privileged == null) {
-                privileged = Capabilities.effective(c.pid(), Capabilities.CAP_SYS_ADMIN, c.uid() == 0);
-            }
-            if (merged != null && (!merged.startsWith("trusted.") || privileged)) {
-                shown.add(merged);
-            }
-        }
-        return shown;
+        return xattrs.list(c, node(nodeid));
     }
 
     @Override
@@ -536,7 +489,7 @@ public final class OverlayFs implements FuseFilesystem {
     public EntryOut link(Caller c, long nodeid, long newParent, String newName) throws ErrnoException {
         Node<Entry> p = dir(newParent);
         Node<Entry> src = node(nodeid);
-        Entry e = writes("link").link(src, anonymous.get(nodeid), p, newName);
+        Entry e = writes("link").link(src, ownFds.anonymous(nodeid), p, newName);
         // The new name is the same node, as the names are one inode: the kernel sees the new
         // nlink in this reply, and a write or lock through either name is seen through both.
         nodes.link(src, p, newName, e.linkKey(true));
@@ -597,7 +550,7 @@ public final class OverlayFs implements FuseFilesystem {
                 Node<Entry> n = nodes.lookup(p, none, e, (o, f) -> null);
                 nodes.detach(p, none);
                 Fd anon = Sys.dup(fd);
-                anonymous.put(n.id(), anon);
+                ownFds.addAnonymous(n.id(), anon);
                 long fh = files.add(n, fd, true);
                 return new Created(entryOut(n.id(), attr(e, e.stat())), answer(n, fh, anon, true));
             } catch (ErrnoException | RuntimeException ex) {
@@ -611,7 +564,7 @@ public final class OverlayFs implements FuseFilesystem {
     public Attr setattr(Caller c, long nodeid, SetAttr a) throws ErrnoException {
         Node<Entry> n = node(nodeid);
         Writes w = writes("setattr");
-        Fd own = ownDescriptorToChange(n);
+        Fd own = ownFds.toChange(n);
         if (own != null) {
             UpperObject o = UpperObject.open(own);
             apply(o, a);
@@ -648,35 +601,6 @@ public final class OverlayFs implements FuseFilesystem {
         }
     }
 
-    /**
-     * For a node whose name is gone (unlinked, or now naming another file): a descriptor of its
-     * own (its O_TMPFILE descriptor, or one of its open files, writable ones first), so changes
-     * and reads never reach whatever has the name now. Null while the node still has its name.
-     * ESTALE when it has none; ENOENT when a change would have to touch a lower file.
-     */
-    private Fd ownDescriptor(Node<Entry> n) throws ErrnoException {
-        if (n.parent() == null || nodes.child(n.parent(), n.name()) == n) {
-            return null;
-        }
-        Fd fd = anonymous.get(n.id());
-        if (fd == null) {
-            fd = files.anyOpen(n.id());
-        }
-        if (fd == null) {
-            throw new ErrnoException(Errno.ESTALE, "node", n.path());
-        }
-        return fd;
-    }
-
-    /** {@link #ownDescriptor} for a change: only an upper file may be changed. */
-    private Fd ownDescriptorToChange(Node<Entry> n) throws ErrnoException {
-        Fd fd = ownDescriptor(n);
-        if (fd != null && !CopyUp.inUpper(n.payload())) {
-            throw new ErrnoException(Errno.ENOENT, "change", n.path()); // an unlinked lower file stays as it is
-        }
-        return fd;
-    }
-
     /** The nanoseconds utimensat takes for one time: the value, UTIME_NOW, or UTIME_OMIT when not set. */
     private static long time(int valid, int set, int now, int nsec) {
         if ((valid & set) == 0) {
@@ -687,41 +611,14 @@ public final class OverlayFs implements FuseFilesystem {
 
     @Override
     public void setxattr(Caller c, long nodeid, String name, byte[] value, int flags) throws ErrnoException {
-        changeXattr(nodeid, name, value, flags);
+        Node<Entry> n = node(nodeid);
+        xattrs.change(writes("setxattr"), n, name, value, flags);
     }
 
     @Override
     public void removexattr(Caller c, long nodeid, String name) throws ErrnoException {
-        changeXattr(nodeid, name, null, 0);
-    }
-
-    /** Sets ({@code value} given) or removes an xattr on the node's upper copy. */
-    private void changeXattr(long nodeid, String name, byte[] value, int flags) throws ErrnoException {
-        if (name.startsWith(Whiteouts.FUSE_OVERLAYFS_PREFIX)) {
-            throw new ErrnoException(Errno.EOPNOTSUPP, "setxattr", name); // fuse-overlayfs's metadata, read as ours
-        }
         Node<Entry> n = node(nodeid);
-        String real = whiteouts.layerXattr(name);
-        Writes w = writes(value != null ? "setxattr" : "removexattr");
-        if (value == null && !CopyUp.inUpper(n.payload())) {
-            getxattr(null, nodeid, name); // removing what is not there: ENODATA, and no copy-up (as the kernel)
-        }
-        Fd own = ownDescriptorToChange(n);
-        if (own != null) {
-            changeXattr(UpperObject.open(own), real, value, flags);
-            return;
-        }
-        try (DirHandles.Handle up = w.upperParentOf(n)) {
-            changeXattr(UpperObject.named(up.fd(), Writes.nameIn(n)), real, value, flags);
-        }
-    }
-
-    private static void changeXattr(UpperObject o, String real, byte[] value, int flags) throws ErrnoException {
-        if (value != null) {
-            o.setxattr(real, value, flags);
-        } else {
-            o.removexattr(real);
-        }
+        xattrs.change(writes("removexattr"), n, name, null, 0);
     }
 
     /** Closes every cached descriptor (at shutdown). */

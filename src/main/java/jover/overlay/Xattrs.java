@@ -1,0 +1,106 @@
+package jover.overlay;
+
+import java.util.ArrayList;
+import java.util.List;
+import jover.fuse.server.Caller;
+import jover.node.Node;
+import jover.sys.Capabilities;
+import jover.sys.Errno;
+import jover.sys.ErrnoException;
+import jover.sys.Fd;
+import jover.sys.Sys;
+
+/**
+ * Extended attributes of merged entries: read from the topmost real file, changed on the upper
+ * copy; overlay-private names are escaped as the kernel escapes them and never shown, and
+ * fuse-overlayfs's markers cannot be forged.
+ */
+final class Xattrs {
+    private final Whiteouts whiteouts;
+    private final DirHandles handles;
+    private final OwnDescriptors own;
+
+    Xattrs(Whiteouts whiteouts, DirHandles handles, OwnDescriptors own) {
+        this.whiteouts = whiteouts;
+        this.handles = handles;
+        this.own = own;
+    }
+
+    byte[] get(Node<Entry> n, String name) throws ErrnoException {
+        if (name.startsWith(Whiteouts.FUSE_OVERLAYFS_PREFIX)) {
+            throw new ErrnoException(Errno.ENODATA, "getxattr", name);
+        }
+        String real = whiteouts.layerXattr(name);
+        Entry e = n.payload();
+        Fd fd = own.of(n);
+        if (fd != null) {
+            return Sys.fgetxattr(fd, real);
+        }
+        if (e.isDir()) {
+            try (DirHandles.Handle dir = handles.acquire(e.layer(), n.path())) {
+                return Sys.fgetxattr(dir.fd(), real);
+            }
+        }
+        try (DirHandles.Handle dir = handles.acquire(e.layer(), n.parent().path())) {
+            return Sys.getxattrAt(dir.fd(), n.name(), real);
+        }
+    }
+
+    List<String> list(Caller c, Node<Entry> n) throws ErrnoException {
+        Entry e = n.payload();
+        List<String> names;
+        Fd fd = own.of(n);
+        if (fd != null) {
+            names = Sys.flistxattr(fd);
+        } else if (e.isDir()) {
+            try (DirHandles.Handle dir = handles.acquire(e.layer(), n.path())) {
+                names = Sys.flistxattr(dir.fd());
+            }
+        } else {
+            try (DirHandles.Handle dir = handles.acquire(e.layer(), n.parent().path())) {
+                names = Sys.listxattrAt(dir.fd(), n.name());
+            }
+        }
+        // trusted.* names are listed only to callers with CAP_SYS_ADMIN, as the kernel's
+        // filesystems do (read from /proc only when there is such a name to show)
+        Boolean privileged = null;
+        List<String> shown = new ArrayList<>(names.size());
+        for (String real : names) {
+            String merged = whiteouts.mergedXattr(real);
+            if (merged != null && merged.startsWith("trusted.") && privileged == null) {
+                privileged = Capabilities.effective(c.pid(), Capabilities.CAP_SYS_ADMIN, c.uid() == 0);
+            }
+            if (merged != null && (!merged.startsWith("trusted.") || privileged)) {
+                shown.add(merged);
+            }
+        }
+        return shown;
+    }
+
+    /** Sets ({@code value} given) or removes an xattr on the node's upper copy. */
+    void change(Writes w, Node<Entry> n, String name, byte[] value, int flags) throws ErrnoException {
+        if (name.startsWith(Whiteouts.FUSE_OVERLAYFS_PREFIX)) {
+            throw new ErrnoException(Errno.EOPNOTSUPP, "setxattr", name); // fuse-overlayfs's metadata, read as ours
+        }
+        String real = whiteouts.layerXattr(name);
+        if (value == null && !CopyUp.inUpper(n.payload())) {
+            get(n, name); // removing what is not there: ENODATA, and no copy-up (as the kernel)
+        }
+        Fd fd = own.toChange(n);
+        if (fd != null) {
+            change(UpperObject.open(fd), real, value, flags);
+            return;
+        }
+        try (DirHandles.Handle up = w.upperParentOf(n)) {
+            change(UpperObject.named(up.fd(), Writes.nameIn(n)), real, value, flags);
+        }
+    }
+
+    private static void change(UpperObject o, String real, byte[] value, int flags) throws ErrnoException {
+        if (value != null) {
+            o.setxattr(real, value, flags);
+        } else {
+            o.removexattr(real);
+        }
+    }
+}
