@@ -290,6 +290,7 @@ final class MountOptions {
             case "users":
             case "nofail":
             case "_netdev":
+            case "noacl": // fuse-overlayfs: do not enforce POSIX ACLs, which jover never does
                 flag(key, value, key);
                 break;
             case "fsync":
@@ -352,7 +353,6 @@ final class MountOptions {
                 squashRoot = flag(key, value, key);
                 break;
             case "static_nlink":
-            case "noacl":
             case "allow_root":
             case "sync":
             case "dirsync":

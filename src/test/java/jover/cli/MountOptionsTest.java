@@ -269,7 +269,6 @@ class MountOptionsTest {
                 + "noacl,index=on,xattr_permissions=2");
         assertEquals(List.of(
                 "jover: option 'context' is not supported yet; ignored",
-                "jover: option 'noacl' is not supported yet; ignored",
                 "jover: option 'index=on' is not supported yet; ignored",
                 "jover: option 'xattr_permissions=2' is not supported yet; ignored"), o.warnings());
     }
