@@ -315,7 +315,7 @@ final class DifferentialRun {
         if (kt.equals(j.text())) {
             if (k.inos().size() == j.inos().size()) {
                 for (int n = 0; n < k.inos().size(); n++) {
-                    String bad = inos.observe(k.inos().get(n), j.inos().get(n));
+                    String bad = observeIno(k.inos().get(n), j.inos().get(n));
                     if (bad != null) {
                         fail("st_ino", step + ": st_ino in the outcome: " + bad);
                         return false;
@@ -394,7 +394,7 @@ final class DifferentialRun {
         for (Map.Entry<String, Long> e : k.inos().entrySet()) {
             Long jino = j.inos().get(e.getKey());
             if (jino != null) {
-                String m = inos.observe(e.getValue(), jino);
+                String m = observeIno(e.getValue(), jino);
                 if (m != null) {
                     bad.add("/" + Raw.display(e.getKey()) + ": " + m);
                 }
@@ -587,6 +587,39 @@ final class DifferentialRun {
         kOnJLayers.addAll(lowers);
         crossCheck(jFinal, null, jover.upper, kOnJ, kOnJLayers, "jover", "kernel on jover's upper",
                 form.kernelReadable());
+    }
+
+    /**
+     * One (kernel, jover) st_ino pair for {@link InoMatch}, with deliberate difference
+     * KERNEL_LINK_NAMES_TWO_NUMBERS accepted: null, or the contradiction.
+     */
+    private String observeIno(long k, long j) {
+        Long before = inos.kernelPairedWith(j);
+        String bad = inos.observe(k, j);
+        if (bad != null && before != null && ex.whiteoutForm().userxattr()
+                && (linkOfFileWithoutOrigin(kernel.upper, k) || linkOfFileWithoutOrigin(kernel.upper, before))) {
+            DeliberateDifferences.count(DeliberateDifferences.Difference.KERNEL_LINK_NAMES_TWO_NUMBERS);
+            return null;
+        }
+        return bad;
+    }
+
+    /**
+     * Whether {@code ino} is the real inode of a non-directory in the kernel's upper that has
+     * several names and no origin xattr (a hard link made to a file copied up without one).
+     */
+    private static boolean linkOfFileWithoutOrigin(Path upper, long ino) {
+        try (java.util.stream.Stream<Path> walk = Files.walk(upper)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Stat st = Sys.lstat(Raw.of(p));
+                if (st.ino() == ino && !st.isDir() && st.nlink() >= 2) {
+                    return Sys.llistxattr(Raw.of(p)).stream().noneMatch(n -> n.endsWith("overlay.origin"));
+                }
+            }
+        } catch (IOException | ErrnoException | java.io.UncheckedIOException e) {
+            return false;
+        }
+        return false;
     }
 
     /**

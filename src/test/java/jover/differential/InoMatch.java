@@ -39,6 +39,11 @@ final class InoMatch {
         return b.toString();
     }
 
+    /** The kernel number jover's {@code j} is paired with, or null. */
+    Long kernelPairedWith(long j) {
+        return j2k.get(j);
+    }
+
     /** Forgets pairs neither of whose numbers is still in use. */
     void retain(Set<Long> kernelLive, Set<Long> joverLive) {
         k2j.entrySet().removeIf(e -> {

@@ -73,6 +73,23 @@ class IdentityTest {
         assertEquals(before, direntIno(m, "b"), impl + ": readdir's d_ino differs from st_ino");
     }
 
+    /**
+     * A hard link to that symlink: the kernel reports the upper file's number through the new
+     * name and the kept lower one through the old (one inode, two numbers); jover's node has
+     * one st_ino and keeps the lower one for both (deliberate difference 7).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"kernel", "jover"})
+    void hardLinkToSymlinkCopiedUpWithoutOrigin(String impl) throws Exception {
+        Mounted mt = mount(impl, true);
+        Path m = mt.mnt();
+        long before = ino(m.resolve("b"));
+        Files.createLink(m.resolve("a/g"), m.resolve("b"));
+        assertEquals(before, ino(m.resolve("b")), impl + ": the first name keeps its number");
+        long upperIno = ino(mt.upper().resolve("a/g"));
+        assertEquals(impl.equals("kernel") ? upperIno : before, ino(m.resolve("a/g")), impl + ": the new name");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"kernel", "jover"})
     void impureMark_goesWhenReaddirFindsNoEntryNeedingIt(String impl) throws Exception {
