@@ -76,28 +76,30 @@ public final class NodeTable<T> {
      * key and still has a name, if {@code merge} accepts it, so the kernel sees one inode.
      */
     public Node<T> lookup(Node<T> parent, String name, T fresh, BinaryOperator<T> merge, Object linkKey) {
-        List<Node<T>> check = new ArrayList<>(0);
+        List<Node<T>> check;
         Node<T> result;
         synchronized (lock) {
-            result = lookupLocked(parent, name, fresh, merge, linkKey, check);
+            Node<T> node = parent.children == null ? null : parent.children.get(name);
+            T kept = node == null ? null : merge.apply(node.payload(), fresh);
+            if (kept != null) { // the usual case, the name's node again: nothing to allocate or free
+                node.setPayload(kept);
+                setLinkKey(node, linkKey);
+                node.lookups++;
+                return node;
+            }
+            check = new ArrayList<>(1);
+            result = lookupNew(parent, name, node, fresh, merge, linkKey, check);
             result.lookups++;
         }
         settle(check);
         return result;
     }
 
-    private Node<T> lookupLocked(Node<T> parent, String name, T fresh, BinaryOperator<T> merge, Object linkKey,
-                                 List<Node<T>> check) {
-        Map<String, Node<T>> children = parent.childMap();
-        Node<T> node = children.get(name);
-        if (node != null) {
-            T kept = merge.apply(node.payload(), fresh);
-            if (kept != null) {
-                node.setPayload(kept);
-                setLinkKey(node, linkKey);
-                return node;
-            }
-            removeName(node, parent, name, check);
+    /** {@link #lookup} where the name has no node, or one ({@code replaced}) that merge refused. */
+    private Node<T> lookupNew(Node<T> parent, String name, Node<T> replaced, T fresh, BinaryOperator<T> merge,
+                              Object linkKey, List<Node<T>> check) {
+        if (replaced != null) {
+            removeName(replaced, parent, name, check);
         }
         if (linkKey != null) {
             Node<T> linked = byLinkKey.get(linkKey);
@@ -108,9 +110,9 @@ public final class NodeTable<T> {
                 return linked;
             }
         }
-        node = new Node<>(nextId++, parent, name, fresh);
+        Node<T> node = new Node<>(nextId++, parent, name, fresh);
         parent.liveChildren++;
-        children.put(name, node);
+        parent.childMap().put(name, node);
         byId.put(node.id(), node);
         setLinkKey(node, linkKey);
         return node;
