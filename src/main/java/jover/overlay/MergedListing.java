@@ -96,17 +96,17 @@ final class MergedListing {
                         hiddenHere.add(name);
                         continue;
                     }
-                    long ino = inodes.map(dev, e.ino());
+                    long[] id = null;
                     if (origins) {
-                        long[] id = live.of(name, e.ino());
+                        id = live.of(name, e.ino());
                         if (id == null) {
                             id = this.origins.originOf(dir, name);
                         }
-                        if (id != null && (id[0] != dev || id[1] != e.ino())) {
-                            ino = inodes.map(id[0], id[1]);
-                            originsUsed = true;
-                        }
                     }
+                    boolean other = id != null && (id[0] != dev || id[1] != e.ino());
+                    originsUsed |= other;
+                    // mapped once: a number outside the layers' ranges takes a fallback slot for good
+                    long ino = other ? inodes.map(id[0], id[1]) : inodes.map(dev, e.ino());
                     items.put(name, new Item(name, ino, type));
                 }
                 if (clean && impure && dirLayers.length == 1 && !originsUsed) {
