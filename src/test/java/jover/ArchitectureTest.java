@@ -5,10 +5,15 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPac
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import java.nio.ByteBuffer;
 
 /**
  * The layer rules of shared/ARCHITECTURE.md, checked on the main classes. Each rule names
@@ -48,4 +53,38 @@ class ArchitectureTest {
             .that().resideInAPackage("jover.fuse..")
             .should().dependOnClassesThat().resideInAnyPackage("jover.overlay..", "jover.cli..")
             .because("nothing below the handler interface knows about layers");
+
+    @ArchTest
+    static final ArchRule overlaySpeaksItsOwnTypes = noClasses()
+            .that().resideInAPackage("jover.overlay..")
+            .should().dependOnClassesThat().resideInAnyPackage("jover.fuse.abi..", "jover.fuse.codec..",
+                    "jover.fuse.transport..")
+            .because("the overlay answers with the server's types; the server maps them to wire structs");
+
+    @ArchTest
+    static final ArchRule transportIsBelowTheServer = noClasses()
+            .that().resideInAPackage("jover.fuse.transport..")
+            .should().dependOnClassesThat().resideInAPackage("jover.fuse.server..")
+            .because("the server runs on a transport, never the other way round");
+
+    /** A call that reads or writes a number at an offset of a buffer: decoding or encoding wire bytes. */
+    private static final DescribedPredicate<JavaMethodCall> WIRE_FIELD_ACCESS =
+            new DescribedPredicate<>("reads or writes a number at an offset of a ByteBuffer") {
+                @Override
+                public boolean test(JavaMethodCall call) {
+                    return call.getTargetOwner().isAssignableTo(ByteBuffer.class)
+                            && call.getName().matches("(get|put)(Short|Int|Long)");
+                }
+            };
+
+    @ArchTest
+    static final ArchRule wireBytesOnlyInTheCodec = noClasses()
+            .that().resideOutsideOfPackages("jover.fuse.codec..", "jover.sys..")
+            .should().callMethodWhere(WIRE_FIELD_ACCESS)
+            .because("requests are decoded and replies encoded in one place, the codec (sys parses kernel structs"
+                    + " such as statx)");
+
+    @ArchTest
+    static final ArchRule packagesAreFreeOfCycles = slices().matching("jover.(**)").should().beFreeOfCycles()
+            .because("each layer depends only on the layers below it");
 }

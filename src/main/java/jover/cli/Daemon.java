@@ -7,6 +7,7 @@ import java.util.List;
 import jover.fuse.abi.Opcode;
 import jover.fuse.server.FuseMount;
 import jover.fuse.server.FuseServer;
+import jover.fuse.transport.MountSpec;
 import jover.overlay.Layer;
 import jover.overlay.OverlayFs;
 import jover.sys.Errno;
@@ -104,14 +105,14 @@ public final class Daemon {
         return layers;
     }
 
-    private static FuseMount.Spec spec(MountConfig c, String target) {
+    private static MountSpec spec(MountConfig c, String target) {
         long flags = 0;
         flags |= c.mountsReadOnly() ? Linux.MS_RDONLY : 0;
         flags |= c.suid() ? 0 : Linux.MS_NOSUID;
         flags |= c.dev() ? 0 : Linux.MS_NODEV;
         flags |= c.exec() ? 0 : Linux.MS_NOEXEC;
         flags |= c.noatime() ? Linux.MS_NOATIME : 0;
-        return new FuseMount.Spec(c.source(), target, "jover", flags, c.allowOther(), c.defaultPermissions());
+        return new MountSpec(c.source(), target, "jover", flags, c.allowOther(), c.defaultPermissions());
     }
 
     private static String describe(ErrnoException e, MountConfig c) {

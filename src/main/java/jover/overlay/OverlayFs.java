@@ -4,14 +4,14 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import jover.fuse.abi.Fuse;
-import jover.fuse.codec.Attr;
-import jover.fuse.codec.EntryOut;
+import jover.fuse.server.Attributes;
 import jover.fuse.server.Caller;
 import jover.fuse.server.DirSink;
+import jover.fuse.server.EntryReply;
 import jover.fuse.server.FuseFilesystem;
 import jover.fuse.server.Kernel;
 import jover.fuse.server.OpenReply;
+import jover.fuse.server.SetAttr;
 import jover.node.HandleTable;
 import jover.node.Node;
 import jover.node.NodeTable;
@@ -36,8 +36,6 @@ public final class OverlayFs implements FuseFilesystem {
     private final List<Layer> layers;
     private final boolean readOnly;
     private final double timeout;
-    private final long timeoutSec;
-    private final int timeoutNsec;
     private final Whiteouts whiteouts;
     private final DirHandles handles;
     private final Resolver resolver;
@@ -77,8 +75,6 @@ public final class OverlayFs implements FuseFilesystem {
         this.upper = this.layers.get(0).writable() ? this.layers.get(0) : null;
         this.readOnly = readOnly || upper == null;
         this.timeout = timeoutSeconds;
-        this.timeoutSec = (long) timeoutSeconds;
-        this.timeoutNsec = (int) ((timeoutSeconds - timeoutSec) * 1e9);
         this.whiteouts = new Whiteouts(userXattr);
         this.handles = new DirHandles(this.layers, whiteouts, MAX_DIR_HANDLES);
         this.origins = new Origins(this.layers, whiteouts.xattrPrefix());
@@ -173,20 +169,15 @@ public final class OverlayFs implements FuseFilesystem {
         return n;
     }
 
-    private Attr attr(Entry e, Stat st) {
+    /** What the kernel sees of {@code e} with real attributes {@code st}: the overlay's st_ino, nlink and owners. */
+    private Attributes attr(Entry e, Stat st) {
         int nlink = e.isMerged() ? 1 : st.nlink();
-        return new Attr(inodes.map(e.idDev(), e.idIno()), st.size(), st.blocks(),
-                st.atimeSec(), st.mtimeSec(), st.ctimeSec(), st.atimeNsec(), st.mtimeNsec(), st.ctimeNsec(),
-                st.mode(), nlink, owners.shownUid(st.uid()), owners.shownGid(st.gid()), st.rdevEncoded(),
-                st.blksize(), 0);
-    }
-
-    private EntryOut entryOut(long nodeid, Attr a) {
-        return new EntryOut(nodeid, 0, timeoutSec, timeoutNsec, timeoutSec, timeoutNsec, a);
+        return new Attributes(inodes.map(e.idDev(), e.idIno()), st, nlink, owners.shownUid(st.uid()),
+                owners.shownGid(st.gid()));
     }
 
     /** Resolves and counts one lookup; a missing name gives a cacheable negative entry (node id 0). */
-    private EntryOut lookupEntry(Node<Entry> parent, String name) throws ErrnoException {
+    private EntryReply lookupEntry(Node<Entry> parent, String name) throws ErrnoException {
         Entry pe = parent.payload();
         if (!pe.isDir()) {
             throw new ErrnoException(Errno.ENOTDIR, "lookup", name);
@@ -196,19 +187,19 @@ public final class OverlayFs implements FuseFilesystem {
             fresh = resolver.lookup(parent.path(), pe.dirLayers(), name);
         } catch (ErrnoException e) {
             if (e.errno() == Errno.ENOENT) {
-                return entryOut(0, new Attr(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+                return EntryReply.negative();
             }
             throw e;
         }
         Node<Entry> child = nodes.lookup(parent, name, fresh, Entry::afterLookup, fresh.linkKey(upper != null));
         Entry kept = child.payload();
-        return entryOut(child.id(), attr(kept, kept.stat()));
+        return new EntryReply(child.id(), attr(kept, kept.stat()));
     }
 
     /** Counts one lookup of a just-made object and answers with it. */
-    private EntryOut made(Node<Entry> parent, String name, Entry e) {
+    private EntryReply made(Node<Entry> parent, String name, Entry e) {
         Node<Entry> child = nodes.lookup(parent, name, e, (old, f) -> null);
-        return entryOut(child.id(), attr(e, e.stat()));
+        return new EntryReply(child.id(), attr(e, e.stat()));
     }
 
     private Node<Entry> dir(long id) throws ErrnoException {
@@ -220,7 +211,7 @@ public final class OverlayFs implements FuseFilesystem {
     }
 
     @Override
-    public EntryOut lookup(Caller c, long parent, String name) throws ErrnoException {
+    public EntryReply lookup(Caller c, long parent, String name) throws ErrnoException {
         return lookupEntry(node(parent), name);
     }
 
@@ -230,7 +221,7 @@ public final class OverlayFs implements FuseFilesystem {
     }
 
     @Override
-    public Attr getattr(Caller c, long nodeid, long fh) throws ErrnoException {
+    public Attributes getattr(Caller c, long nodeid, long fh) throws ErrnoException {
         Node<Entry> n = node(nodeid);
         Entry e = n.payload();
         Fd own = ownFds.of(n);
@@ -302,7 +293,7 @@ public final class OverlayFs implements FuseFilesystem {
             return pt.reply(n, fh, anon);
         }
         boolean direct = writable && kernel != null && kernel.directIoAllowsMmap();
-        return new OpenReply(fh, direct ? Fuse.FOPEN_DIRECT_IO : Fuse.FOPEN_KEEP_CACHE, 0);
+        return direct ? OpenReply.directIo(fh) : OpenReply.keepCache(fh);
     }
 
     @Override
@@ -368,7 +359,7 @@ public final class OverlayFs implements FuseFilesystem {
         if (!n.payload().isDir()) {
             throw new ErrnoException(Errno.ENOTDIR, "opendir", n.path());
         }
-        return new OpenReply(dirs.add(new OpenDir()), Fuse.FOPEN_KEEP_CACHE | Fuse.FOPEN_CACHE_DIR, 0);
+        return OpenReply.cachedDirectory(dirs.add(new OpenDir()));
     }
 
     @Override
@@ -395,16 +386,16 @@ public final class OverlayFs implements FuseFilesystem {
             if (!sink.fits(it.name())) {
                 return;
             }
-            EntryOut e;
+            EntryReply e;
             if (i < 2) {
-                e = entryOut(0, new Attr(it.ino(), 0, 0, 0, 0, 0, 0, 0, 0, it.type() << 12, 0, 0, 0, 0, 0, 0));
+                e = EntryReply.uncached(Attributes.typeOnly(it.ino(), it.type() << 12));
             } else {
                 e = lookupEntry(n, it.name());
-                if (e.nodeid() == 0) {
+                if (e.nodeId() == 0) {
                     continue; // vanished since the listing was made
                 }
             }
-            sink.addPlus(it.name(), e, e.attr().mode() >>> 12, i + 1);
+            sink.addPlus(it.name(), e, e.attributes().stat().mode() >>> 12, i + 1);
         }
     }
 
@@ -460,7 +451,7 @@ public final class OverlayFs implements FuseFilesystem {
     // ---- changes ----
 
     @Override
-    public EntryOut mknod(Caller c, long parent, String name, int mode, int rdev, int umask) throws ErrnoException {
+    public EntryReply mknod(Caller c, long parent, String name, int mode, int rdev, int umask) throws ErrnoException {
         Node<Entry> p = dir(parent);
         if ((mode & Linux.S_IFMT) == Linux.S_IFCHR && rdev == 0) {
             throw new ErrnoException(Errno.EPERM, "mknod", name); // a whiteout cannot be made through the mount
@@ -472,28 +463,28 @@ public final class OverlayFs implements FuseFilesystem {
     }
 
     @Override
-    public EntryOut mkdir(Caller c, long parent, String name, int mode, int umask) throws ErrnoException {
+    public EntryReply mkdir(Caller c, long parent, String name, int mode, int umask) throws ErrnoException {
         Node<Entry> p = dir(parent);
         Entry e = writes("mkdir").create(c, p, name, true, mode, (w, tmp) -> Sys.mkdirAt(w, tmp, 0700));
         return made(p, name, e);
     }
 
     @Override
-    public EntryOut symlink(Caller c, long parent, String name, String target) throws ErrnoException {
+    public EntryReply symlink(Caller c, long parent, String name, String target) throws ErrnoException {
         Node<Entry> p = dir(parent);
         Entry e = writes("symlink").create(c, p, name, false, -1, (w, tmp) -> Sys.symlinkAt(target, w, tmp));
         return made(p, name, e);
     }
 
     @Override
-    public EntryOut link(Caller c, long nodeid, long newParent, String newName) throws ErrnoException {
+    public EntryReply link(Caller c, long nodeid, long newParent, String newName) throws ErrnoException {
         Node<Entry> p = dir(newParent);
         Node<Entry> src = node(nodeid);
         Entry e = writes("link").link(src, ownFds.anonymous(nodeid), p, newName);
         // The new name is the same node, as the names are one inode: the kernel sees the new
         // nlink in this reply, and a write or lock through either name is seen through both.
         nodes.link(src, p, newName, e.linkKey(true));
-        return entryOut(src.id(), attr(e, e.stat()));
+        return new EntryReply(src.id(), attr(e, e.stat()));
     }
 
     @Override
@@ -527,8 +518,8 @@ public final class OverlayFs implements FuseFilesystem {
             }
             throw ex;
         }
-        EntryOut out = made(p, name, e);
-        Node<Entry> n = nodes.get(out.nodeid());
+        EntryReply out = made(p, name, e);
+        Node<Entry> n = nodes.get(out.nodeId());
         long fh = files.add(n, opened[0], access != Linux.O_RDONLY);
         return new Created(out, answer(n, fh, null, access != Linux.O_RDONLY));
     }
@@ -552,7 +543,7 @@ public final class OverlayFs implements FuseFilesystem {
                 Fd anon = Sys.dup(fd);
                 ownFds.addAnonymous(n.id(), anon);
                 long fh = files.add(n, fd, true);
-                return new Created(entryOut(n.id(), attr(e, e.stat())), answer(n, fh, anon, true));
+                return new Created(new EntryReply(n.id(), attr(e, e.stat())), answer(n, fh, anon, true));
             } catch (ErrnoException | RuntimeException ex) {
                 fd.close();
                 throw ex;
@@ -561,7 +552,7 @@ public final class OverlayFs implements FuseFilesystem {
     }
 
     @Override
-    public Attr setattr(Caller c, long nodeid, SetAttr a) throws ErrnoException {
+    public Attributes setattr(Caller c, long nodeid, SetAttr a) throws ErrnoException {
         Node<Entry> n = node(nodeid);
         Writes w = writes("setattr");
         Fd own = ownFds.toChange(n);
@@ -579,34 +570,35 @@ public final class OverlayFs implements FuseFilesystem {
     }
 
     private void apply(UpperObject o, SetAttr a) throws ErrnoException {
-        int v = a.valid();
-        if ((v & Fuse.FATTR_SIZE) != 0) {
-            OpenFiles.OpenFile f = (v & Fuse.FATTR_FH) != 0 ? files.get(a.fh()) : null;
+        if (a.size() >= 0) {
+            OpenFiles.OpenFile f = a.fh() != -1 ? files.get(a.fh()) : null;
             if (f != null && f.writable) {
                 Sys.ftruncate(f.fd, a.size());
             } else {
                 o.truncate(a.size());
             }
         }
-        if ((v & (Fuse.FATTR_UID | Fuse.FATTR_GID)) != 0) {
-            o.chown((v & Fuse.FATTR_UID) != 0 ? owners.diskUid(a.uid()) : -1,
-                    (v & Fuse.FATTR_GID) != 0 ? owners.diskGid(a.gid()) : -1);
+        if (a.changesOwner()) {
+            o.chown(a.uid() != -1 ? owners.diskUid(a.uid()) : -1, a.gid() != -1 ? owners.diskGid(a.gid()) : -1);
         }
-        if ((v & Fuse.FATTR_MODE) != 0) {
-            o.chmod(a.mode() & 07777);
+        if (a.mode() != -1) {
+            o.chmod(a.mode());
         }
-        if ((v & (Fuse.FATTR_ATIME | Fuse.FATTR_MTIME)) != 0) {
-            o.utimens(a.atime(), time(v, Fuse.FATTR_ATIME, Fuse.FATTR_ATIME_NOW, a.atimensec()),
-                    a.mtime(), time(v, Fuse.FATTR_MTIME, Fuse.FATTR_MTIME_NOW, a.mtimensec()));
+        if (a.changesTimes()) {
+            o.utimens(seconds(a.atime()), nanos(a.atime()), seconds(a.mtime()), nanos(a.mtime()));
         }
     }
 
+    private static long seconds(SetAttr.Time t) {
+        return t == null || t.now() ? 0 : t.sec();
+    }
+
     /** The nanoseconds utimensat takes for one time: the value, UTIME_NOW, or UTIME_OMIT when not set. */
-    private static long time(int valid, int set, int now, int nsec) {
-        if ((valid & set) == 0) {
+    private static long nanos(SetAttr.Time t) {
+        if (t == null) {
             return Sys.UTIME_OMIT;
         }
-        return (valid & now) != 0 ? Sys.UTIME_NOW : nsec;
+        return t.now() ? Sys.UTIME_NOW : t.nsec();
     }
 
     @Override

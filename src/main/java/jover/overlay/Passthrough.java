@@ -1,7 +1,6 @@
 package jover.overlay;
 
 import java.util.List;
-import jover.fuse.abi.Fuse;
 import jover.fuse.server.Kernel;
 import jover.fuse.server.OpenReply;
 import jover.node.BackingIds;
@@ -77,7 +76,7 @@ final class Passthrough {
             throw e;
         }
         files.get(fh).backed = true;
-        return id > 0 ? new OpenReply(fh, Fuse.FOPEN_PASSTHROUGH, id) : new OpenReply(fh, 0, 0);
+        return id > 0 ? OpenReply.passthrough(fh, id) : OpenReply.pageCache(fh);
     }
 
     private int registerBacking(Node<Entry> n, Fd anon) throws ErrnoException {

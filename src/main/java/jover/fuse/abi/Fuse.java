@@ -85,6 +85,7 @@ public final class Fuse {
     public static final int DIRENTPLUS_SIZE = 152;
     public static final int KSTATFS_SIZE = 80;
     public static final int GETXATTR_OUT_SIZE = 8;
+    public static final int WRITE_IN_SIZE = 40;
     public static final int WRITE_OUT_SIZE = 8;
     /** fuse_write_in.write_flags: the writer lacks CAP_FSETID, clear set-id bits (sent on direct writes). */
     public static final int WRITE_KILL_SUIDGID = 1 << 2;

@@ -106,6 +106,41 @@ public final class Encoder {
         return off + Fuse.GETXATTR_OUT_SIZE;
     }
 
+    /** struct fuse_write_out: the count written. */
+    public static int writeOut(ByteBuffer b, int off, int size) {
+        b.putInt(off, size);
+        b.putInt(off + 4, 0);
+        return off + Fuse.WRITE_OUT_SIZE;
+    }
+
+    /** struct fuse_lseek_out. */
+    public static int lseekOut(ByteBuffer b, int off, long offset) {
+        b.putLong(off, offset);
+        return off + Fuse.LSEEK_OUT_SIZE;
+    }
+
+    /** struct fuse_copy_file_range_out (COPY_FILE_RANGE_64): the 64-bit count copied. */
+    public static int copyFileRangeOut(ByteBuffer b, int off, long copied) {
+        b.putLong(off, copied);
+        return off + 8;
+    }
+
+    /** A raw string's bytes, one per char (link targets). */
+    public static int raw(ByteBuffer b, int off, String raw) {
+        int n = raw.length();
+        for (int i = 0; i < n; i++) {
+            b.put(off + i, (byte) raw.charAt(i));
+        }
+        return off + n;
+    }
+
+    /** struct fuse_backing_map for FUSE_DEV_IOC_BACKING_OPEN: fd, flags 0, padding. */
+    public static byte[] backingMap(int fd) {
+        byte[] map = new byte[16];
+        ByteBuffer.wrap(map).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, fd);
+        return map;
+    }
+
     /** Raw bytes (read data, link targets, xattr values). */
     public static int bytes(ByteBuffer b, int off, byte[] data, int len) {
         b.put(off, data, 0, len);

@@ -1,7 +1,5 @@
 package jover.fuse.server;
 
-import jover.fuse.codec.EntryOut;
-
 /**
  * Where a filesystem puts directory entries for one READDIR or READDIRPLUS reply. Offsets are
  * the filesystem's own cookies: the kernel passes the last one back to continue.
@@ -20,5 +18,5 @@ public interface DirSink {
      * Adds an entry with attributes. An entry with a node id counts as one lookup of that node,
      * so the filesystem must only look up entries that {@link #fits} said would fit.
      */
-    boolean addPlus(String name, EntryOut entry, int type, long nextOffset);
+    boolean addPlus(String name, EntryReply entry, int type, long nextOffset);
 }

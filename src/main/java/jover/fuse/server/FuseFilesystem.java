@@ -2,8 +2,6 @@ package jover.fuse.server;
 
 import java.nio.ByteBuffer;
 import java.util.List;
-import jover.fuse.codec.Attr;
-import jover.fuse.codec.EntryOut;
 import jover.sys.Errno;
 import jover.sys.ErrnoException;
 import jover.sys.StatFs;
@@ -29,18 +27,13 @@ public interface FuseFilesystem {
     default void attach(Kernel kernel) {
     }
 
-    /** Capabilities the filesystem wants from INIT, beyond the server's defaults. */
-    default int extraInitFlags() {
-        return 0;
-    }
-
-    EntryOut lookup(Caller c, long parent, String name) throws ErrnoException;
+    EntryReply lookup(Caller c, long parent, String name) throws ErrnoException;
 
     /** The kernel dropped {@code nlookup} references to {@code nodeid}. No reply is sent. */
     void forget(long nodeid, long nlookup);
 
     /** @param fh the open file's handle, or -1 when the request names none */
-    Attr getattr(Caller c, long nodeid, long fh) throws ErrnoException;
+    Attributes getattr(Caller c, long nodeid, long fh) throws ErrnoException;
 
     /** The link target, as a raw string. */
     String readlink(Caller c, long nodeid) throws ErrnoException;
@@ -88,28 +81,23 @@ public interface FuseFilesystem {
     // ---- changing operations: by default refused with changeRefused() ----
 
     /** What CREATE and TMPFILE answer: the new entry and its open handle. */
-    record Created(EntryOut entry, OpenReply open) {
+    record Created(EntryReply entry, OpenReply open) {
     }
 
-    /** SETATTR's arguments: {@code valid} says which are set (FATTR_* bits). */
-    record SetAttr(int valid, long fh, long size, long atime, int atimensec, long mtime, int mtimensec,
-                   int mode, int uid, int gid) {
-    }
-
-    default EntryOut mknod(Caller c, long parent, String name, int mode, int rdev, int umask) throws ErrnoException {
+    default EntryReply mknod(Caller c, long parent, String name, int mode, int rdev, int umask) throws ErrnoException {
         throw refused("mknod");
     }
 
-    default EntryOut mkdir(Caller c, long parent, String name, int mode, int umask) throws ErrnoException {
+    default EntryReply mkdir(Caller c, long parent, String name, int mode, int umask) throws ErrnoException {
         throw refused("mkdir");
     }
 
     /** @param target the link's contents, a raw string */
-    default EntryOut symlink(Caller c, long parent, String name, String target) throws ErrnoException {
+    default EntryReply symlink(Caller c, long parent, String name, String target) throws ErrnoException {
         throw refused("symlink");
     }
 
-    default EntryOut link(Caller c, long nodeid, long newParent, String newName) throws ErrnoException {
+    default EntryReply link(Caller c, long nodeid, long newParent, String newName) throws ErrnoException {
         throw refused("link");
     }
 
@@ -136,7 +124,7 @@ public interface FuseFilesystem {
         throw new ErrnoException(Errno.EOPNOTSUPP, "tmpfile", "");
     }
 
-    default Attr setattr(Caller c, long nodeid, SetAttr in) throws ErrnoException {
+    default Attributes setattr(Caller c, long nodeid, SetAttr in) throws ErrnoException {
         throw refused("setattr");
     }
 

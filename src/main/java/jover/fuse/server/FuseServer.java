@@ -1,37 +1,47 @@
 package jover.fuse.server;
 
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicLongArray;
 import jover.fuse.abi.Fuse;
-import jover.fuse.codec.Encoder;
+import jover.fuse.abi.Opcode;
+import jover.fuse.codec.InitIn;
 import jover.fuse.codec.InitOut;
+import jover.fuse.codec.Notifications;
+import jover.fuse.transport.KernelControl;
+import jover.fuse.transport.Transport;
 import jover.sys.Errno;
 import jover.sys.ErrnoException;
 import jover.sys.Fd;
-import jover.sys.Sys;
 
 /**
- * Serves one FUSE connection with several worker threads, each on its own channel. Threads are
- * daemon threads: a process that must exit (signal, fatal error) is never held up by a worker
- * blocked in read(2), which nothing but ENODEV or an abort can wake.
+ * Serves one FUSE connection with several worker threads, each on its own transport. Threads
+ * are daemon threads: a process that must exit (signal, fatal error) is never held up by a
+ * worker blocked in read(2), which nothing but ENODEV or an abort can wake.
  */
 public final class FuseServer implements Kernel {
     private final FuseFilesystem fs;
     private final boolean debug;
     private final PrintStream log;
     private final InFlight interrupts = new InFlight();
+    private final Replies replies;
+    private final Handlers handlers;
     private final CountDownLatch initDone = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
     private final CountDownLatch allExited;
+    private final int workers;
+    private final AtomicLongArray served = new AtomicLongArray(Opcode.LIMIT);
     private volatile InitOut negotiated;
     private volatile ErrnoException failure;
-    private final int workers;
-    private final java.util.concurrent.atomic.AtomicLongArray served =
-            new java.util.concurrent.atomic.AtomicLongArray(jover.fuse.abi.Opcode.LIMIT);
+    private volatile KernelControl control;
+    private volatile boolean passthrough;
+    /** Guarded by itself: notifications are written whole, one at a time. */
+    private final ByteBuffer notifyBuffer = ByteBuffer.allocateDirect(Fuse.OUT_HEADER_SIZE + 16 + 256)
+            .order(ByteOrder.LITTLE_ENDIAN);
 
     public FuseServer(FuseFilesystem fs, int workers, boolean debug, PrintStream log) {
         this.fs = fs;
@@ -39,10 +49,16 @@ public final class FuseServer implements Kernel {
         this.debug = debug;
         this.log = log;
         this.allExited = new CountDownLatch(workers);
+        this.replies = new Replies(fs.cacheTimeout());
+        this.handlers = new Handlers(this);
     }
 
     FuseFilesystem filesystem() {
         return fs;
+    }
+
+    Replies replies() {
+        return replies;
     }
 
     boolean debug() {
@@ -57,12 +73,12 @@ public final class FuseServer implements Kernel {
         log.println("jover: " + line);
     }
 
-    /** Starts one worker on {@code channel}; call {@link #workers()} times in all. */
-    public synchronized void startWorker(FuseChannel channel) {
+    /** Starts one worker on {@code transport}; call {@link #workers()} times in all. */
+    public synchronized void startWorker(Transport transport) {
         if (threads.size() >= workers) {
             throw new IllegalStateException("all " + workers + " workers already started");
         }
-        Thread t = new Thread(new Worker(this, channel), "fuse-worker-" + threads.size());
+        Thread t = new Thread(new Worker(this, transport, handlers), "fuse-worker-" + threads.size());
         t.setDaemon(true);
         threads.add(t);
         t.start();
@@ -72,12 +88,21 @@ public final class FuseServer implements Kernel {
         return workers;
     }
 
-    void initialized(InitOut reply) {
-        negotiated = reply;
-        initDone.countDown();
+    /** INIT: negotiates, and (at our major version) records the result; returns the reply body's length. */
+    int init(Call call, InitIn kernel) throws ErrnoException {
+        InitOut reply = InitPolicy.reply(kernel, 0, fs.wantsPassthrough());
+        if (reply == null) {
+            throw new ErrnoException(Errno.EINVAL, "INIT", "kernel protocol too old");
+        }
+        int length = call.init(reply);
+        if (kernel.major() == Fuse.KERNEL_VERSION) {
+            negotiated = reply; // a newer major is only told ours; its INIT comes again
+            initDone.countDown();
+        }
+        return length;
     }
 
-    /** Waits until INIT has been answered; returns what was negotiated. */
+    /** Waits until INIT has been answered; returns what was negotiated, or null if serving stopped first. */
     public InitOut awaitInit() throws InterruptedException {
         initDone.await();
         return negotiated;
@@ -105,20 +130,31 @@ public final class FuseServer implements Kernel {
         return failure;
     }
 
+    void count(int opcode) {
+        if (opcode >= 0 && opcode < served.length()) {
+            served.incrementAndGet(opcode);
+        }
+    }
+
+    /** How many requests of {@code opcode} were served since mount. */
+    public long served(int opcode) {
+        return served.get(opcode);
+    }
+
+    /** Requests being served right now. */
+    public int inFlight() {
+        return interrupts.size();
+    }
+
     // ---- the kernel side, once mounted ----
 
-    private volatile Fd device;
-    private volatile boolean passthrough;
-    private final ByteBuffer notifyBuffer = ByteBuffer.allocateDirect(Fuse.OUT_HEADER_SIZE + 16 + 256)
-            .order(ByteOrder.LITTLE_ENDIAN);
-
     /**
-     * Called by {@link FuseMount} once INIT is done: keeps the device for ioctls and
-     * notifications, and probes passthrough: BACKING_OPEN of a directory fails with EISDIR
-     * when passthrough is on and EPERM when the kernel silently turned it off.
+     * Called once INIT is done: keeps the connection's control for ioctls and notifications,
+     * and probes passthrough: BACKING_OPEN of a directory fails with EISDIR when passthrough is
+     * on and EPERM when the kernel silently turned it off.
      */
-    void connected(Fd dev, Fd probeDir) {
-        this.device = dev;
+    public void connected(KernelControl kernelControl, Fd probeDir) {
+        this.control = kernelControl;
         InitOut init = negotiated;
         if (init != null && (init.flags2() & Fuse.FLAGS2_PASSTHROUGH) != 0) {
             try {
@@ -144,15 +180,13 @@ public final class FuseServer implements Kernel {
 
     @Override
     public int backingOpen(Fd file) throws ErrnoException {
-        byte[] map = new byte[16];
-        ByteBuffer.wrap(map).order(ByteOrder.LITTLE_ENDIAN).putInt(0, file.get());
-        return Sys.ioctl(device, Fuse.DEV_IOC_BACKING_OPEN, map);
+        return control.backingOpen(file);
     }
 
     @Override
     public void backingClose(int id) {
         try {
-            Sys.ioctl(device, Fuse.DEV_IOC_BACKING_CLOSE, id);
+            control.backingClose(id);
         } catch (ErrnoException e) {
             log("backing close " + id + ": " + e.getMessage());
         }
@@ -161,72 +195,36 @@ public final class FuseServer implements Kernel {
     @Override
     public void invalidateEntry(long parent, String name) {
         synchronized (notifyBuffer) {
-            ByteBuffer b = notifyBuffer;
-            int n = name.length();
-            int len = Fuse.OUT_HEADER_SIZE + 16 + n + 1;
-            if (len > b.capacity()) {
-                return;
-            }
-            Encoder.outHeader(b, 0, len, Fuse.NOTIFY_INVAL_ENTRY, 0);
-            b.putLong(Fuse.OUT_HEADER_SIZE, parent);
-            b.putInt(Fuse.OUT_HEADER_SIZE + 8, n);
-            b.putInt(Fuse.OUT_HEADER_SIZE + 12, 0);
-            for (int i = 0; i < n; i++) {
-                b.put(Fuse.OUT_HEADER_SIZE + 16 + i, (byte) name.charAt(i));
-            }
-            b.put(Fuse.OUT_HEADER_SIZE + 16 + n, (byte) 0);
-            try {
-                Sys.write(device, b, len);
-            } catch (ErrnoException e) {
-                // ENOENT: the kernel had no such entry cached, which is what we wanted
-                if (e.errno() != Errno.ENOENT) {
-                    log("invalidate entry " + name + ": " + e.getMessage());
-                }
+            int len = Notifications.invalEntry(notifyBuffer, parent, name);
+            if (len > 0) {
+                notify(len, "invalidate entry " + name);
             }
         }
-    }
-
-    void count(int opcode) {
-        if (opcode >= 0 && opcode < served.length()) {
-            served.incrementAndGet(opcode);
-        }
-    }
-
-    /** How many requests of {@code opcode} were served since mount. */
-    public long served(int opcode) {
-        return served.get(opcode);
     }
 
     @Override
     public void invalidateAttributes(long nodeid) {
-        invalidateInode(nodeid, -1); // a negative offset: attributes only
+        synchronized (notifyBuffer) {
+            notify(Notifications.invalInode(notifyBuffer, nodeid, -1, 0), "invalidate inode " + nodeid);
+        }
     }
 
     @Override
     public void invalidateData(long nodeid) {
-        invalidateInode(nodeid, 0);
-    }
-
-    private void invalidateInode(long nodeid, long offset) {
         synchronized (notifyBuffer) {
-            ByteBuffer b = notifyBuffer;
-            int len = Fuse.OUT_HEADER_SIZE + 24;
-            Encoder.outHeader(b, 0, len, Fuse.NOTIFY_INVAL_INODE, 0);
-            b.putLong(Fuse.OUT_HEADER_SIZE, nodeid);
-            b.putLong(Fuse.OUT_HEADER_SIZE + 8, offset);
-            b.putLong(Fuse.OUT_HEADER_SIZE + 16, 0);
-            try {
-                Sys.write(device, b, len);
-            } catch (ErrnoException e) {
-                if (e.errno() != Errno.ENOENT) {
-                    log("invalidate inode " + nodeid + ": " + e.getMessage());
-                }
-            }
+            notify(Notifications.invalInode(notifyBuffer, nodeid, 0, 0), "invalidate inode " + nodeid);
         }
     }
 
-    /** Requests being served right now. */
-    public int inFlight() {
-        return interrupts.size();
+    /** Writes the notification in {@code notifyBuffer}; the caller holds its lock. */
+    private void notify(int len, String what) {
+        try {
+            control.notify(notifyBuffer, len);
+        } catch (ErrnoException e) {
+            // ENOENT: the kernel had nothing of it cached, which is what we wanted
+            if (e.errno() != Errno.ENOENT) {
+                log(what + ": " + e.getMessage());
+            }
+        }
     }
 }

@@ -2,29 +2,28 @@ package jover.fuse.server;
 
 import java.nio.ByteBuffer;
 import jover.fuse.codec.Encoder;
-import jover.fuse.codec.EntryOut;
 
-/** A {@link DirSink} that packs records into a reply buffer until the kernel's size is reached. */
+/** A {@link DirSink} that packs records into a reply body until the kernel's size is reached. */
 final class PackingDirSink implements DirSink {
-    private final ByteBuffer out;
-    private final int start;
+    private final Replies replies;
+    private ByteBuffer out;
     private int pos;
     private int limit;
     private boolean plus;
 
-    PackingDirSink(ByteBuffer out, int start) {
-        this.out = out;
-        this.start = start;
+    PackingDirSink(Replies replies) {
+        this.replies = replies;
     }
 
-    void reset(int size, boolean plus) {
-        this.pos = start;
-        this.limit = start + size;
+    void reset(ByteBuffer body, int size, boolean plus) {
+        this.out = body;
+        this.pos = 0;
+        this.limit = size;
         this.plus = plus;
     }
 
     int length() {
-        return pos - start;
+        return pos;
     }
 
     @Override
@@ -51,14 +50,14 @@ final class PackingDirSink implements DirSink {
     }
 
     @Override
-    public boolean addPlus(String name, EntryOut entry, int type, long nextOffset) {
+    public boolean addPlus(String name, EntryReply entry, int type, long nextOffset) {
         if (!plus) {
             throw new IllegalStateException("READDIR takes add");
         }
         if (!fits(name)) {
             return false;
         }
-        pos = Encoder.direntPlus(out, pos, entry, nextOffset, type, name);
+        pos = Encoder.direntPlus(out, pos, replies.entryOut(entry), nextOffset, type, name);
         return true;
     }
 }

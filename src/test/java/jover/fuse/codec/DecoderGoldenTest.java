@@ -17,6 +17,18 @@ class DecoderGoldenTest {
         return ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /** The payload bytes of {@code b} in [off, end) as a request's payload, its cursor at the start. */
+    private static RequestBytes payload(ByteBuffer b, int off, int end) {
+        RequestBytes in = new RequestBytes(4096);
+        in.split(le(new byte[40]), 0, le(new byte[0]), 0, 0, b, off, end - off);
+        return in;
+    }
+
+    /** The C string at {@code off} of {@code b}, ending before {@code end}; null without a NUL. */
+    private static String cstring(ByteBuffer b, int off, int end) {
+        return payload(b, off, end).cstring();
+    }
+
     static final String[] IN_HEADER_GOLDEN = {
         "14 13 12 11",             //  0 len          = 0x11121314
         "24 23 22 21",             //  4 opcode       = 0x21222324
@@ -53,7 +65,7 @@ class DecoderGoldenTest {
                 "68 65 6c 6c 6f 00");      // 40 name "hello\0"
         InHeader h = Decoder.header(le(bytes));
         assertEquals(new InHeader(46, 1, 2, 1, 1000, 100, 12345, 0), h);
-        assertEquals("hello", Decoder.cstring(le(bytes), 40, bytes.length, new byte[64]));
+        assertEquals("hello", cstring(le(bytes), 40, bytes.length));
     }
 
     @Test
@@ -103,22 +115,22 @@ class DecoderGoldenTest {
     @Test
     void cstring_stopsAtFirstNul() {
         byte[] bytes = hex("61 62 00 63 64 00");
-        assertEquals("ab", Decoder.cstring(le(bytes), 0, bytes.length, new byte[16]));
-        assertEquals("cd", Decoder.cstring(le(bytes), 3, bytes.length, new byte[16]));
-        assertEquals("", Decoder.cstring(le(bytes), 2, bytes.length, new byte[16]));
+        assertEquals("ab", cstring(le(bytes), 0, bytes.length));
+        assertEquals("cd", cstring(le(bytes), 3, bytes.length));
+        assertEquals("", cstring(le(bytes), 2, bytes.length));
     }
 
     @Test
     void cstring_withoutNulBeforeEnd_isNull() {
         byte[] bytes = hex("61 62 63 00");
-        assertNull(Decoder.cstring(le(bytes), 0, 3, new byte[16]), "NUL at index 3 is outside [0, 3)");
-        assertNull(Decoder.cstring(le(bytes), 0, 0, new byte[16]));
+        assertNull(cstring(le(bytes), 0, 3), "NUL at index 3 is outside [0, 3)");
+        assertNull(cstring(le(bytes), 0, 0));
     }
 
     @Test
     void cstring_rawBytesAbove0x7fSurvive() {
         byte[] bytes = hex("80 c3 a9 ff 7f 01 00");
-        String s = Decoder.cstring(le(bytes), 0, bytes.length, new byte[16]);
+        String s = cstring(le(bytes), 0, bytes.length);
         assertEquals("\u0080\u00c3\u00a9\u00ff\u007f\u0001", s);
         for (int i = 0; i < s.length(); i++) {
             assertEquals(bytes[i] & 0xff, s.charAt(i), "char " + i);
@@ -132,7 +144,7 @@ class DecoderGoldenTest {
             bytes[i - 1] = (byte) i;
         }
         bytes[255] = 0;
-        String s = Decoder.cstring(le(bytes), 0, 256, new byte[256]);
+        String s = cstring(le(bytes), 0, 256);
         assertEquals(255, s.length());
         for (int i = 0; i < 255; i++) {
             assertEquals(i + 1, s.charAt(i), "char " + i);
@@ -140,11 +152,12 @@ class DecoderGoldenTest {
     }
 
     @Test
-    void skipCstring() {
+    void cstring_successiveStringsAdvanceTheCursor() {
         byte[] bytes = hex("61 62 00 63 00 64");
-        assertEquals(3, Decoder.skipCstring(le(bytes), 0, bytes.length));
-        assertEquals(5, Decoder.skipCstring(le(bytes), 3, bytes.length));
-        assertEquals(-1, Decoder.skipCstring(le(bytes), 5, bytes.length));
-        assertEquals(-1, Decoder.skipCstring(le(bytes), 0, 2));
+        RequestBytes in = payload(le(bytes), 0, bytes.length);
+        assertEquals("ab", in.cstring());
+        assertEquals("c", in.cstring());
+        assertNull(in.cstring(), "\"d\" has no NUL before the end");
+        assertEquals(1, in.remaining(), "a failed read leaves the cursor where it was");
     }
 }

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import jover.fuse.codec.Attr;
 import jover.fuse.codec.EntryOut;
+import jover.sys.Stat;
 import jover.sys.Errno;
 import jover.sys.ErrnoException;
 import jover.sys.StatFs;
@@ -21,14 +22,29 @@ class FakeFs implements FuseFilesystem {
     final List<long[]> forgets = Collections.synchronizedList(new ArrayList<>());
     volatile Caller lastCaller;
     double timeout = 1.5;
-    int extraFlags;
 
-    static Attr attr(long ino) {
+    /**
+     * Attributes with a distinct value in every field the kernel sees: size 4096, blocks 8,
+     * times 11/12/13 s and 21/22/23 ns, mode 0100644, nlink 1, uid 1000, gid 100, blksize 4096.
+     */
+    static Attributes attr(long ino) {
+        // the real file's ino, nlink, uid and gid (98, 97, 96, 95) are replaced by the reported ones
+        Stat st = new Stat(98, 0100644, 97, 96, 95, 4096, 8, 4096, 11, 21, 12, 22, 13, 23, 0, 0, 0, 0);
+        return new Attributes(ino, st, 1, 1000, 100);
+    }
+
+    /** {@link #attr} as fuse_attr must carry it, written out by hand. */
+    static Attr wireAttr(long ino) {
         return new Attr(ino, 4096, 8, 11, 12, 13, 21, 22, 23, 0100644, 1, 1000, 100, 0, 4096, 0);
     }
 
-    static EntryOut entry(long nodeid) {
-        return new EntryOut(nodeid, 0, 2, 0, 3, 0, attr(nodeid + 1_000_000));
+    /** {@link #entry} as fuse_entry_out must carry it with the server's timeout of {@code timeout} (1.5 s). */
+    static EntryOut wireEntry(long nodeid) {
+        return new EntryOut(nodeid, 0, 1, 500_000_000, 1, 500_000_000, wireAttr(nodeid + 1_000_000));
+    }
+
+    static EntryReply entry(long nodeid) {
+        return new EntryReply(nodeid, attr(nodeid + 1_000_000));
     }
 
     @Override
@@ -37,12 +53,7 @@ class FakeFs implements FuseFilesystem {
     }
 
     @Override
-    public int extraInitFlags() {
-        return extraFlags;
-    }
-
-    @Override
-    public EntryOut lookup(Caller c, long parent, String name) throws ErrnoException {
+    public EntryReply lookup(Caller c, long parent, String name) throws ErrnoException {
         lastCaller = c;
         calls.add("lookup " + parent + " " + name);
         return entry(1000 + calls.size());
@@ -55,7 +66,7 @@ class FakeFs implements FuseFilesystem {
     }
 
     @Override
-    public Attr getattr(Caller c, long nodeid, long fh) throws ErrnoException {
+    public Attributes getattr(Caller c, long nodeid, long fh) throws ErrnoException {
         calls.add("getattr " + nodeid + " " + fh);
         return attr(nodeid);
     }
@@ -69,7 +80,7 @@ class FakeFs implements FuseFilesystem {
     @Override
     public OpenReply open(Caller c, long nodeid, int flags) throws ErrnoException {
         calls.add("open " + nodeid + " " + flags);
-        return new OpenReply(77, 0, 0);
+        return OpenReply.pageCache(77);
     }
 
     @Override
@@ -86,7 +97,7 @@ class FakeFs implements FuseFilesystem {
     @Override
     public OpenReply opendir(Caller c, long nodeid, int flags) throws ErrnoException {
         calls.add("opendir " + nodeid + " " + flags);
-        return new OpenReply(88, 0, 0);
+        return OpenReply.pageCache(88);
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import jover.fuse.transport.FuseChannel;
 import jover.sys.Errno;
 import jover.sys.ErrnoException;
 

@@ -38,7 +38,7 @@ class ReaddirPackingTest {
     }
 
     /** A directory of {@code names}; cookie i+1 follows entry i. Counts the plus entries it "looked up". */
-    static final class DirFs extends FakeFs {
+    static class DirFs extends FakeFs {
         final List<String> names;
         final AtomicInteger plusLookups = new AtomicInteger();
 
@@ -134,7 +134,7 @@ class ReaddirPackingTest {
             for (DirentPlus d : ds) {
                 int i = seen.size();
                 assertEquals(names.get(i), d.dirent().name());
-                assertEquals(FakeFs.entry(5000 + i), d.entry());
+                assertEquals(FakeFs.wireEntry(5000 + i), d.entry());
                 assertEquals(d.entry().attr().ino(), d.dirent().ino());
                 assertEquals(i + 1, d.dirent().off());
                 seen.add(d.dirent().name());
@@ -188,10 +188,38 @@ class ReaddirPackingTest {
         h.unmount();
     }
 
+    @Test
+    void readdirplus_afterAShortRead_onTheSameWorker_usesTheWholeReplyBuffer() throws Exception {
+        // A READ limits the reply body to the data it read; the next request must not inherit the limit.
+        DirFs fs = new DirFs(names(200)) {
+            @Override
+            public int read(Caller c, long nodeid, long fh, long offset, int size, ByteBuffer dst) {
+                dst.put(0, (byte) 'x');
+                return 1;
+            }
+        };
+        ServerHarness h = new ServerHarness(fs);
+        Wire.Reply read = h.call(request(Opcode.READ, 1, 5, Wire.readIn(3, 0, 16)));
+        assertEquals(17, read.len());
+        Wire.Reply r = h.call(request(Opcode.READDIRPLUS, 2, 5, Wire.readIn(9, 0, 32768)));
+        assertEquals(0, r.error(), "a READDIRPLUS after a READ of 16 bytes");
+        assertTrue(WireReader.direntPlus(r.bodyBuffer(), 0, r.body().length).size() > 100);
+        h.unmount();
+    }
+
     // ---- PackingDirSink directly ----
 
     private static ByteBuffer out() {
         return ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** The reply body of {@code out}: after a 16-byte out header, as a transport gives it. */
+    private static ByteBuffer body(ByteBuffer out) {
+        return out.slice(16, out.capacity() - 16).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static PackingDirSink sink() {
+        return new PackingDirSink(new Replies(1.5));
     }
 
     @Test
@@ -200,8 +228,8 @@ class ReaddirPackingTest {
         qt().forAll(lists().of(name).ofSizeBetween(0, 30), integers().between(0, 3000), Generate.booleans())
                 .checkAssert((ns, size, plus) -> {
                     ByteBuffer b = out();
-                    PackingDirSink sink = new PackingDirSink(b, 16);
-                    sink.reset(size, plus);
+                    PackingDirSink sink = sink();
+                    sink.reset(body(b), size, plus);
                     assertEquals(plus, sink.plus());
                     List<String> added = new ArrayList<>();
                     for (String n : ns) {
@@ -230,11 +258,11 @@ class ReaddirPackingTest {
     @Test
     void sink_resetStartsOver() {
         ByteBuffer b = out();
-        PackingDirSink sink = new PackingDirSink(b, 16);
-        sink.reset(4096, false);
+        PackingDirSink sink = sink();
+        sink.reset(body(b), 4096, false);
         assertTrue(sink.add("a", 1, 8, 1));
         assertEquals(32, sink.length());
-        sink.reset(4096, true);
+        sink.reset(body(b), 4096, true);
         assertEquals(0, sink.length());
         assertTrue(sink.addPlus("b", FakeFs.entry(2), 8, 1));
         assertEquals(160, sink.length());
@@ -244,23 +272,25 @@ class ReaddirPackingTest {
 
     @Test
     void sink_wrongKindOfAdd_isRefused() {
-        PackingDirSink sink = new PackingDirSink(out(), 16);
-        sink.reset(4096, true);
+        ByteBuffer b = out();
+        PackingDirSink sink = sink();
+        sink.reset(body(b), 4096, true);
         assertThrows(IllegalStateException.class, () -> sink.add("a", 1, 8, 1));
-        sink.reset(4096, false);
-        EntryOut e = FakeFs.entry(1);
+        sink.reset(body(b), 4096, false);
+        EntryReply e = FakeFs.entry(1);
         assertThrows(IllegalStateException.class, () -> sink.addPlus("a", e, 8, 1));
         assertEquals(0, sink.length());
     }
 
     @Test
     void sink_exactFit_isAccepted_oneByteLess_isNot() {
-        PackingDirSink sink = new PackingDirSink(out(), 16);
-        sink.reset(64, false);
+        ByteBuffer b = out();
+        PackingDirSink sink = sink();
+        sink.reset(body(b), 64, false);
         assertTrue(sink.add("12345678", 1, 8, 1)); // 32
         assertTrue(sink.add("abcdefgh", 2, 8, 2)); // 64: exactly full
         assertFalse(sink.fits("x"));
-        sink.reset(63, false);
+        sink.reset(body(b), 63, false);
         assertTrue(sink.add("12345678", 1, 8, 1));
         assertFalse(sink.add("abcdefgh", 2, 8, 2));
         assertEquals(32, sink.length());

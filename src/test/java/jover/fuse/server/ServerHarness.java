@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import jover.fuse.transport.StreamTransport;
 import jover.sys.ErrnoException;
 
 /** A {@link FuseServer} with one worker on a {@link MemoryChannel}, and checks every reply must pass. */
@@ -32,7 +33,7 @@ final class ServerHarness {
 
     ServerHarness start() {
         if (!started) {
-            server.startWorker(channel);
+            server.startWorker(new StreamTransport(channel, InitPolicy.MAX_WRITE));
             started = true;
         }
         return this;

@@ -19,6 +19,7 @@ import jover.fuse.abi.Opcode;
 import jover.fuse.codec.Attr;
 import jover.fuse.codec.EntryOut;
 import jover.fuse.codec.WireReader;
+import jover.fuse.transport.StreamTransport;
 import jover.sys.Errno;
 import jover.sys.ErrnoException;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class WorkerDispatchTest {
         Wire.Reply r = replyTo(replies, 7);
         assertEquals(0, r.error());
         assertEquals(16 + 128, r.len());
-        assertEquals(FakeFs.entry(1001), WireReader.entryOut(r.bodyBuffer(), 0));
+        assertEquals(FakeFs.wireEntry(1001), WireReader.entryOut(r.bodyBuffer(), 0));
     }
 
     @Test
@@ -147,7 +148,7 @@ class WorkerDispatchTest {
     void errnoException_becomesNegativeErrno() {
         FakeFs fs = new FakeFs() {
             @Override
-            public EntryOut lookup(Caller c, long parent, String name) throws ErrnoException {
+            public EntryReply lookup(Caller c, long parent, String name) throws ErrnoException {
                 throw new ErrnoException(name.equals("gone") ? Errno.ENOENT : Errno.EACCES, "lookup", name);
             }
         };
@@ -161,7 +162,7 @@ class WorkerDispatchTest {
     void runtimeException_becomesEio_isLogged_andTheWorkerGoesOn() {
         FakeFs fs = new FakeFs() {
             @Override
-            public Attr getattr(Caller c, long nodeid, long fh) {
+            public Attributes getattr(Caller c, long nodeid, long fh) {
                 if (nodeid == 13) {
                     throw new IllegalStateException("bug in the filesystem");
                 }
@@ -286,8 +287,8 @@ class WorkerDispatchTest {
         FuseServer server = new FuseServer(fs, 2, false, System.err);
         MemoryChannel a = new MemoryChannel();
         MemoryChannel b = new MemoryChannel();
-        server.startWorker(a);
-        server.startWorker(b);
+        server.startWorker(new StreamTransport(a, InitPolicy.MAX_WRITE));
+        server.startWorker(new StreamTransport(b, InitPolicy.MAX_WRITE));
         a.send(request(Opcode.READ, 80, 5, Wire.readIn(3, 0, 4096)));
         assertTrue(inRead.await(5, TimeUnit.SECONDS));
         assertEquals(1, server.inFlight());
@@ -324,7 +325,7 @@ class WorkerDispatchTest {
         FakeFs fs = new FakeFs();
         FuseServer server = new FuseServer(fs, 1, false, new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
         MemoryChannel ch = new MemoryChannel().fail(Errno.EIO).send(request(Opcode.STATFS, 5, 1));
-        server.startWorker(ch);
+        server.startWorker(new StreamTransport(ch, InitPolicy.MAX_WRITE));
         ErrnoException e = assertTimeoutPreemptively(ServerHarness.TIMEOUT, server::awaitExit);
         assertEquals(Errno.EIO, e.errno());
         assertEquals(List.of(), ch.replies(), "nothing is read after the failure");
@@ -344,7 +345,7 @@ class WorkerDispatchTest {
     void awaitInit_returnsWhenTheWorkerStopsBeforeInit() {
         // The mount went away (ENODEV) before INIT: FuseMount.mount waits in awaitInit and must not hang.
         FuseServer server = new FuseServer(new FakeFs(), 1, false, System.err);
-        server.startWorker(new MemoryChannel().unmount());
+        server.startWorker(new StreamTransport(new MemoryChannel().unmount(), InitPolicy.MAX_WRITE));
         assertNull(assertTimeoutPreemptively(ServerHarness.TIMEOUT, server::awaitExit));
         assertNull(assertTimeoutPreemptively(java.time.Duration.ofSeconds(2), server::awaitInit,
                 "awaitInit blocks forever after every worker stopped without INIT"));
@@ -373,7 +374,7 @@ class WorkerDispatchTest {
         assertEquals(104, b.capacity());
         assertEquals(1, b.getLong(0), "attr_valid seconds");
         assertEquals(500_000_000, b.getInt(8), "attr_valid_nsec");
-        assertEquals(FakeFs.attr(5), WireReader.attr(b, 16));
+        assertEquals(FakeFs.wireAttr(5), WireReader.attr(b, 16));
     }
 
     @Test
@@ -382,7 +383,7 @@ class WorkerDispatchTest {
             @Override
             public OpenReply open(Caller c, long nodeid, int flags) {
                 calls.add("open " + nodeid + " " + flags);
-                return new OpenReply(0x0102030405060708L, Fuse.FOPEN_PASSTHROUGH, 9);
+                return OpenReply.passthrough(0x0102030405060708L, 9);
             }
         };
         List<Wire.Reply> replies = new ServerHarness(fs).serve(

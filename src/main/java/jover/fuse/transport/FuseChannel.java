@@ -1,4 +1,4 @@
-package jover.fuse.server;
+package jover.fuse.transport;
 
 import java.nio.ByteBuffer;
 import jover.sys.ErrnoException;
