@@ -14,6 +14,7 @@ import jover.sys.Errno;
 import jover.sys.ErrnoException;
 import jover.sys.Fd;
 import jover.sys.Linux;
+import jover.sys.ProcessCalls;
 import jover.sys.Raw;
 import jover.sys.Sys;
 
@@ -42,10 +43,10 @@ public final class Daemon {
         Fd workdir = null;
         try {
             if (statusFd != null) {
-                Sys.setsid();
+                ProcessCalls.setsid();
             }
-            Sys.raiseOpenFileLimit();
-            Sys.umask(0); // modes are set explicitly; the caller's umask came applied by the kernel
+            ProcessCalls.raiseOpenFileLimit();
+            ProcessCalls.umask(0); // modes are set explicitly; the caller's umask came applied by the kernel
             layers = openLayers(config);
             workdir = config.workDir().isPresent()
                     ? Sys.open(Raw.of(config.workDir().get()), Linux.O_RDONLY | Linux.O_DIRECTORY) : null;
@@ -66,9 +67,9 @@ public final class Daemon {
             }
             Runtime.getRuntime().addShutdownHook(new Thread(unmounter::onSignal, "jover-unmount"));
             if (statusFd != null) {
-                Sys.detachStdio();
-                Sys.chdir("/");
-                Sys.writeLineAndClose(Integer.parseInt(statusFd), "mounted");
+                ProcessCalls.detachStdio();
+                ProcessCalls.chdir("/");
+                ProcessCalls.writeLineAndClose(Integer.parseInt(statusFd), "mounted");
             }
             ErrnoException failure = server.awaitExit();
             unmounter.mountGone();

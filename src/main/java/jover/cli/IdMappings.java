@@ -19,7 +19,7 @@ final class IdMappings {
     private IdMappings() {
     }
 
-    static List<Owners.Range> parse(String key, String value) throws MountValidator.Invalid {
+    static List<Owners.Range> parse(String key, String value) throws InvalidOption {
         String[] n = value == null ? new String[0] : value.replaceAll("^:+", "").split(":+");
         if (value == null || !NUMBERS.matcher(value).matches() || n.length % 3 != 0) {
             throw invalid(key, value, "CONTAINER:HOST:COUNT triples joined by ':', e.g. " + key
@@ -46,7 +46,7 @@ final class IdMappings {
         return a < b + bCount && b < a + aCount;
     }
 
-    private static MountValidator.Invalid invalid(String key, String value, String expected) {
-        return new MountValidator.Invalid("bad value in option '" + key + "=" + value + "': expected " + expected);
+    private static InvalidOption invalid(String key, String value, String expected) {
+        return new InvalidOption("bad value in option '" + key + "=" + value + "': expected " + expected);
     }
 }

@@ -4,8 +4,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.ToIntFunction;
-import java.util.function.UnaryOperator;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,14 +39,6 @@ import picocli.CommandLine.ParseResult;
         footer = MountCommand.OPTIONS_HELP)
 public final class Main {
 
-    /** Where a run writes and what it calls; tests replace the host checks and the daemon. */
-    record Context(PrintStream out, PrintStream err, MountValidator.Host host, ToIntFunction<MountConfig> serve,
-            UnaryOperator<String> getenv) {
-    }
-
-    static final int EXIT_FAILURE = 1;
-    static final int EXIT_USAGE = 2;
-    static final int EXIT_INTERNAL = 70;
 
     @Option(names = "-o", paramLabel = "OPTIONS", description = "Mount options, comma-separated; see below.")
     List<String> options = new ArrayList<>();
@@ -68,24 +58,24 @@ public final class Main {
 
     /** Runs one command line and returns its exit code; never throws, never prints a stack trace unasked. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return run(args, new Context(out, err, MountValidator.Host.system(), Daemon::serve, System::getenv));
+        return run(args, new CommandContext(out, err, MountValidator.Host.system(), Daemon::serve, System::getenv));
     }
 
-    static int run(String[] args, Context ctx) {
+    static int run(String[] args, CommandContext ctx) {
         try {
             return dispatch(args, ctx);
         } catch (Throwable t) {
             String message = t.getMessage() != null ? t.getMessage() : t.getClass().getName();
-            ctx.err().println(line("jover: internal error: " + message));
+            ctx.err().println(CommandContext.line("jover: internal error: " + message));
             if ("1".equals(ctx.getenv().apply("JOVER_DEBUG"))) {
                 t.printStackTrace(ctx.err());
             }
             ctx.err().flush();
-            return EXIT_INTERNAL;
+            return CommandContext.EXIT_INTERNAL;
         }
     }
 
-    private static int dispatch(String[] args, Context ctx) {
+    private static int dispatch(String[] args, CommandContext ctx) {
         String first = args.length > 0 ? args[0] : "";
         String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
         if (first.equals("mount")) {
@@ -118,7 +108,7 @@ public final class Main {
      * Parses {@code args} into the command of {@code cl}. Returns null when the command should run,
      * or the exit code once help, the version or a usage error has been printed.
      */
-    private static Integer parse(CommandLine cl, String[] args, Context ctx) {
+    private static Integer parse(CommandLine cl, String[] args, CommandContext ctx) {
         ParseResult result;
         try {
             result = cl.parseArgs(args);
@@ -137,7 +127,7 @@ public final class Main {
     }
 
     /** {@code jover help [COMMAND]}: the same text as {@code --help}. */
-    private static int help(String[] rest, Context ctx) {
+    private static int help(String[] rest, CommandContext ctx) {
         if (rest.length == 0) {
             topWithCommands().usage(ctx.out());
             return 0;
@@ -150,10 +140,10 @@ public final class Main {
         return usageError(ctx, "help takes one of: mount, umount", "jover --help");
     }
 
-    private static int usageError(Context ctx, String message, String helpCommand) {
-        ctx.err().println(line("jover: " + message));
+    private static int usageError(CommandContext ctx, String message, String helpCommand) {
+        ctx.err().println(CommandContext.line("jover: " + message));
         ctx.err().println("Try '" + helpCommand + "' for more information.");
-        return EXIT_USAGE;
+        return CommandContext.EXIT_USAGE;
     }
 
     /** The top command with both commands listed under it, for {@code jover --help}. */
@@ -189,8 +179,4 @@ public final class Main {
         return v != null ? v : "dev";
     }
 
-    /** A message made safe to print as one line. */
-    static String line(String message) {
-        return message.replace("\r", "\\r").replace("\n", "\\n");
-    }
 }

@@ -99,7 +99,7 @@ final class MountCommand {
     List<String> positionals = new ArrayList<>();
 
     /** Runs this parsed command. */
-    int run(Main.Context ctx) {
+    int run(CommandContext ctx) {
         return mount(ctx, options, lowers, upper, work, positionals, foreground, debug);
     }
 
@@ -107,24 +107,24 @@ final class MountCommand {
      * The mount shared by {@code jover mount} and the command-less form: gather, validate, print
      * warnings, serve. {@code positionals} is {@code [MOUNTPOINT]} or {@code [SOURCE, MOUNTPOINT]}.
      */
-    static int mount(Main.Context ctx, List<String> optionStrings, List<String> lowers, String upper, String work,
+    static int mount(CommandContext ctx, List<String> optionStrings, List<String> lowers, String upper, String work,
             List<String> positionals, boolean foreground, boolean debug) {
         MountConfig config;
         MountOptions options = new MountOptions(Runtime.getRuntime().availableProcessors());
         try {
             config = configure(ctx, options, optionStrings, lowers, upper, work, positionals, foreground, debug);
-        } catch (MountValidator.Invalid e) {
+        } catch (InvalidOption e) {
             options.warnings().forEach(ctx.err()::println);
-            ctx.err().println(Main.line("jover: " + e.getMessage()));
-            return Main.EXIT_FAILURE;
+            ctx.err().println(CommandContext.line("jover: " + e.getMessage()));
+            return CommandContext.EXIT_FAILURE;
         }
         config.warnings().forEach(ctx.err()::println);
         return ctx.serve().applyAsInt(config);
     }
 
-    private static MountConfig configure(Main.Context ctx, MountOptions options, List<String> optionStrings,
+    private static MountConfig configure(CommandContext ctx, MountOptions options, List<String> optionStrings,
             List<String> lowers, String upper, String work, List<String> positionals, boolean foreground,
-            boolean debug) throws MountValidator.Invalid {
+            boolean debug) throws InvalidOption {
         for (String o : optionStrings) {
             options.apply(o);
         }

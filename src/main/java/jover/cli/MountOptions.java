@@ -68,7 +68,7 @@ final class MountOptions {
     // ---- long options ----
 
     /** One {@code --lower} value: a colon list like lowerdir's, appended below earlier ones. */
-    void addLower(String list) throws MountValidator.Invalid {
+    void addLower(String list) throws InvalidOption {
         claimLower("--lower");
         if (lowerDirs == null) {
             lowerDirs = new ArrayList<>();
@@ -76,33 +76,33 @@ final class MountOptions {
         lowerDirs.addAll(splitLayers("--lower", list));
     }
 
-    void setUpper(String dir) throws MountValidator.Invalid {
+    void setUpper(String dir) throws InvalidOption {
         upperOrigin = claim("upper directory", "--upper", "-o upperdir", upperOrigin);
         upperDir = nonEmpty("--upper", dir);
     }
 
-    void setWork(String dir) throws MountValidator.Invalid {
+    void setWork(String dir) throws InvalidOption {
         workOrigin = claim("work directory", "--work", "-o workdir", workOrigin);
         workDir = nonEmpty("--work", dir);
     }
 
-    private void claimLower(String origin) throws MountValidator.Invalid {
+    private void claimLower(String origin) throws InvalidOption {
         String other = origin.equals("--lower") ? "-o lowerdir" : "--lower";
         lowerOrigin = claim("lower layers", origin, other, lowerOrigin);
     }
 
     private static String claim(String what, String origin, String other, String previous)
-            throws MountValidator.Invalid {
+            throws InvalidOption {
         if (previous != null && !previous.equals(origin)) {
-            throw new MountValidator.Invalid("give the " + what + " either with " + origin + " or with "
+            throw new InvalidOption("give the " + what + " either with " + origin + " or with "
                     + other + ", not both");
         }
         return origin;
     }
 
-    private static String nonEmpty(String option, String dir) throws MountValidator.Invalid {
+    private static String nonEmpty(String option, String dir) throws InvalidOption {
         if (dir.isEmpty()) {
-            throw new MountValidator.Invalid("empty " + option + ": give a directory");
+            throw new InvalidOption("empty " + option + ": give a directory");
         }
         return dir;
     }
@@ -110,7 +110,7 @@ final class MountOptions {
     // ---- -o strings ----
 
     /** Applies one {@code -o} argument, item by item. */
-    void apply(String optionString) throws MountValidator.Invalid {
+    void apply(String optionString) throws InvalidOption {
         for (String item : splitItems(optionString)) {
             int eq = item.indexOf('=');
             if (eq < 0) {
@@ -126,7 +126,7 @@ final class MountOptions {
      * empty items. A backslash and the character after it are kept as they are (the path values
      * unescape them later), so {@code \,} does not split either.
      */
-    static List<String> splitItems(String s) throws MountValidator.Invalid {
+    static List<String> splitItems(String s) throws InvalidOption {
         List<String> items = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         boolean quoted = false;
@@ -143,7 +143,7 @@ final class MountOptions {
             }
         }
         if (quoted) {
-            throw new MountValidator.Invalid("unterminated double quote in -o '" + s + "': close the quote");
+            throw new InvalidOption("unterminated double quote in -o '" + s + "': close the quote");
         }
         addItem(items, cur);
         return items;
@@ -160,9 +160,9 @@ final class MountOptions {
      * Splits a colon list of layers and unescapes each (backslash makes the next character
      * literal). An empty list or an empty layer ({@code A::B}, a leading or trailing colon) is an error.
      */
-    static List<String> splitLayers(String option, String value) throws MountValidator.Invalid {
+    static List<String> splitLayers(String option, String value) throws InvalidOption {
         if (value == null || value.isEmpty()) {
-            throw new MountValidator.Invalid("empty " + option + ": give at least one layer directory, e.g. "
+            throw new InvalidOption("empty " + option + ": give at least one layer directory, e.g. "
                     + (option.startsWith("--") ? option + " /lower" : option + "=/lower"));
         }
         List<String> layers = new ArrayList<>();
@@ -173,7 +173,7 @@ final class MountOptions {
                 cur.append(escaped(option, value, ++i));
             } else if (c == ':') {
                 if (cur.length() == 0) {
-                    throw new MountValidator.Invalid("empty layer in " + option + " '" + value
+                    throw new InvalidOption("empty layer in " + option + " '" + value
                             + "': remove the extra ':' (write \\: for a colon inside a path)");
                 }
                 layers.add(cur.toString());
@@ -186,9 +186,9 @@ final class MountOptions {
     }
 
     /** Unescapes a single path value (upperdir, workdir). */
-    static String unescapePath(String option, String value) throws MountValidator.Invalid {
+    static String unescapePath(String option, String value) throws InvalidOption {
         if (value == null || value.isEmpty()) {
-            throw new MountValidator.Invalid("empty " + option + ": give a directory, e.g. " + option + "=/upper");
+            throw new InvalidOption("empty " + option + ": give a directory, e.g. " + option + "=/upper");
         }
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < value.length(); i++) {
@@ -198,9 +198,9 @@ final class MountOptions {
         return out.toString();
     }
 
-    private static char escaped(String option, String value, int i) throws MountValidator.Invalid {
+    private static char escaped(String option, String value, int i) throws InvalidOption {
         if (i >= value.length()) {
-            throw new MountValidator.Invalid(option + " '" + value
+            throw new InvalidOption(option + " '" + value
                     + "' ends with a lone backslash: write \\\\ for a backslash");
         }
         return value.charAt(i);
@@ -208,7 +208,7 @@ final class MountOptions {
 
     // ---- the keys ----
 
-    private void applyItem(String key, String value) throws MountValidator.Invalid {
+    private void applyItem(String key, String value) throws InvalidOption {
         switch (key) {
             case "lowerdir":
                 claimLower("-o lowerdir");
@@ -274,7 +274,10 @@ final class MountOptions {
      * silently where ignoring them changes nothing the caller can rely on, with a warning
      * where the caller asked for something jover does not do yet. Values are still checked.
      */
-    private void applyForeignItem(String key, String value) throws MountValidator.Invalid {
+    private void applyForeignItem(String key, String value) throws InvalidOption {
+        if (applyOwnerItem(key, value) || applyOverlayFeatureItem(key, value)) {
+            return;
+        }
         switch (key) {
             // Durability, tuning or bookkeeping switches: ignoring them is safe.
             case "volatile":
@@ -307,25 +310,6 @@ final class MountOptions {
             case "uuid":
                 oneOf(key, value, "on", "off", "null", "auto");
                 break;
-            // Kernel overlayfs features this kernel and jover lack: "off" is what jover does.
-            case "index":
-            case "metacopy":
-            case "nfs_export":
-                unsupportedUnless(key, oneOf(key, value, "on", "off"), "off");
-                break;
-            case "redirect_dir":
-                String redirect = oneOf(key, value, "on", "follow", "nofollow", "off");
-                unsupportedUnless(key, redirect.equals("nofollow") ? "off" : redirect, "off");
-                break;
-            case "verity":
-                unsupportedUnless(key, oneOf(key, value, "off", "on", "require"), "off");
-                break;
-            case "xattr_permissions":
-                unsupportedUnless(key, String.valueOf(wholeNumber(key, value, 0, 2)), "0");
-                break;
-            case "noxattrs":
-                unsupportedUnless(key, String.valueOf(wholeNumber(key, value, 0, 1)), "0");
-                break;
             // Asked-for behaviour jover does not have yet.
             case "context":
             case "fscontext":
@@ -336,21 +320,6 @@ final class MountOptions {
             case "subtype":
                 required(key, value);
                 unsupported(key);
-                break;
-            case "uidmapping":
-                uidRanges = IdMappings.parse(key, value);
-                break;
-            case "gidmapping":
-                gidRanges = IdMappings.parse(key, value);
-                break;
-            case "squash_to_uid":
-                squashUid = wholeNumber(key, value, 0, Integer.MAX_VALUE);
-                break;
-            case "squash_to_gid":
-                squashGid = wholeNumber(key, value, 0, Integer.MAX_VALUE);
-                break;
-            case "squash_to_root":
-                squashRoot = flag(key, value, key);
                 break;
             case "static_nlink":
             case "allow_root":
@@ -363,6 +332,55 @@ final class MountOptions {
                 if (!key.startsWith("x-") && !key.equals("comment")) {
                     warnings.add("jover: ignoring unknown option '" + key + "'");
                 }
+        }
+    }
+
+    /** fuse-overlayfs's owner mapping and squashing. Returns whether {@code key} was one of them. */
+    private boolean applyOwnerItem(String key, String value) throws InvalidOption {
+        switch (key) {
+            case "uidmapping":
+                uidRanges = IdMappings.parse(key, value);
+                return true;
+            case "gidmapping":
+                gidRanges = IdMappings.parse(key, value);
+                return true;
+            case "squash_to_uid":
+                squashUid = wholeNumber(key, value, 0, Integer.MAX_VALUE);
+                return true;
+            case "squash_to_gid":
+                squashGid = wholeNumber(key, value, 0, Integer.MAX_VALUE);
+                return true;
+            case "squash_to_root":
+                squashRoot = flag(key, value, key);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** Kernel overlayfs and fuse-overlayfs features: accepted where "off" (what jover does) is asked, else a warning. Returns whether {@code key} was one of them. */
+    private boolean applyOverlayFeatureItem(String key, String value) throws InvalidOption {
+        switch (key) {
+            case "index":
+            case "metacopy":
+            case "nfs_export":
+                unsupportedUnless(key, oneOf(key, value, "on", "off"), "off");
+                return true;
+            case "redirect_dir":
+                String redirect = oneOf(key, value, "on", "follow", "nofollow", "off");
+                unsupportedUnless(key, redirect.equals("nofollow") ? "off" : redirect, "off");
+                return true;
+            case "verity":
+                unsupportedUnless(key, oneOf(key, value, "off", "on", "require"), "off");
+                return true;
+            case "xattr_permissions":
+                unsupportedUnless(key, String.valueOf(wholeNumber(key, value, 0, 2)), "0");
+                return true;
+            case "noxattrs":
+                unsupportedUnless(key, String.valueOf(wholeNumber(key, value, 0, 1)), "0");
+                return true;
+            default:
+                return false;
         }
     }
 
@@ -379,29 +397,29 @@ final class MountOptions {
     // ---- values ----
 
     /** A switch without a value; true when {@code key} is the positive spelling {@code on}. */
-    private static boolean flag(String key, String value, String on) throws MountValidator.Invalid {
+    private static boolean flag(String key, String value, String on) throws InvalidOption {
         if (value != null) {
-            throw new MountValidator.Invalid("option '" + key + "' takes no value (got '" + key + "=" + value
+            throw new InvalidOption("option '" + key + "' takes no value (got '" + key + "=" + value
                     + "'): write just '" + key + "'");
         }
         return key.equals(on);
     }
 
-    private static String required(String key, String value) throws MountValidator.Invalid {
+    private static String required(String key, String value) throws InvalidOption {
         if (value == null || value.isEmpty()) {
-            throw new MountValidator.Invalid("option '" + key + "' needs a value: write " + key + "=VALUE");
+            throw new InvalidOption("option '" + key + "' needs a value: write " + key + "=VALUE");
         }
         return value;
     }
 
-    private static double timeout(String value) throws MountValidator.Invalid {
+    private static double timeout(String value) throws InvalidOption {
         if (!DECIMAL.matcher(required("timeout", value)).matches()) {
             throw bad("timeout", value, "a non-negative number of seconds, e.g. timeout=86400");
         }
         return Double.parseDouble(value);
     }
 
-    private static int wholeNumber(String key, String value, int min, int max) throws MountValidator.Invalid {
+    private static int wholeNumber(String key, String value, int min, int max) throws InvalidOption {
         required(key, value);
         if (DIGITS.matcher(value).matches()) {
             long n = Long.parseLong(value);
@@ -412,7 +430,7 @@ final class MountOptions {
         throw bad(key, value, "a whole number from " + min + " to " + max);
     }
 
-    private static String oneOf(String key, String value, String... allowed) throws MountValidator.Invalid {
+    private static String oneOf(String key, String value, String... allowed) throws InvalidOption {
         required(key, value);
         for (String a : allowed) {
             if (a.equals(value)) {
@@ -422,7 +440,7 @@ final class MountOptions {
         throw bad(key, value, "one of " + String.join(", ", allowed));
     }
 
-    private static MountValidator.Invalid bad(String key, String value, String expected) {
-        return new MountValidator.Invalid("bad value in option '" + key + "=" + value + "': expected " + expected);
+    private static InvalidOption bad(String key, String value, String expected) {
+        return new InvalidOption("bad value in option '" + key + "=" + value + "': expected " + expected);
     }
 }

@@ -16,7 +16,7 @@ import java.util.function.IntSupplier;
 
 import jover.overlay.Owners;
 import jover.sys.Linux;
-import jover.sys.Sys;
+import jover.sys.ProcessCalls;
 
 /**
  * Turns gathered {@link MountOptions} into a {@link MountConfig}, or refuses with one line saying
@@ -25,19 +25,10 @@ import jover.sys.Sys;
  */
 final class MountValidator {
 
-    /** A request jover refuses; the message is one line, without the "jover: " prefix. */
-    static final class Invalid extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        Invalid(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     /** What the validator asks of the host; tests substitute parts of it. */
     record Host(IntSupplier euid, Path fuseDevice, Path mountInfo) {
         static Host system() {
-            return new Host(Sys::geteuid, Path.of("/dev/fuse"), Path.of("/proc/self/mountinfo"));
+            return new Host(ProcessCalls::geteuid, Path.of("/dev/fuse"), Path.of("/proc/self/mountinfo"));
         }
     }
 
@@ -52,16 +43,16 @@ final class MountValidator {
      * {@code mountPoint} the target as given on the command line.
      */
     MountConfig validate(MountOptions o, String source, String mountPoint, boolean foreground, boolean debug)
-            throws Invalid {
+            throws InvalidOption {
         if (o.lowerDirs == null) {
-            throw new Invalid("no lower layer given: add -o lowerdir=DIR[:DIR...] (topmost first)");
+            throw new InvalidOption("no lower layer given: add -o lowerdir=DIR[:DIR...] (topmost first)");
         }
         if (o.upperDir != null && o.workDir == null) {
-            throw new Invalid("upperdir needs a workdir: add -o workdir=DIR, an empty directory on the upper's "
+            throw new InvalidOption("upperdir needs a workdir: add -o workdir=DIR, an empty directory on the upper's "
                     + "filesystem");
         }
         if (o.workDir != null && o.upperDir == null) {
-            throw new Invalid("workdir given without upperdir: add -o upperdir=DIR, or drop workdir for a "
+            throw new InvalidOption("workdir given without upperdir: add -o upperdir=DIR, or drop workdir for a "
                     + "read-only mount");
         }
         List<Path> lowers = new ArrayList<>();
@@ -102,65 +93,65 @@ final class MountValidator {
         }
     }
 
-    private static void checkUpperAndWork(List<Path> lowers, Path upper, Path work) throws Invalid {
+    private static void checkUpperAndWork(List<Path> lowers, Path upper, Path work) throws InvalidOption {
         if (lowers.contains(upper)) {
-            throw new Invalid("upperdir " + upper + " is also a lower layer: use a separate directory for the upper");
+            throw new InvalidOption("upperdir " + upper + " is also a lower layer: use a separate directory for the upper");
         }
         if (lowers.contains(work)) {
-            throw new Invalid("workdir " + work + " is also a lower layer: use a separate, empty directory");
+            throw new InvalidOption("workdir " + work + " is also a lower layer: use a separate, empty directory");
         }
         if (upper.equals(work)) {
-            throw new Invalid("upperdir and workdir are the same directory " + upper
+            throw new InvalidOption("upperdir and workdir are the same directory " + upper
                     + ": use two sibling directories (e.g. upper/ and work/)");
         }
         if (work.startsWith(upper)) {
-            throw new Invalid("workdir " + work + " is inside upperdir " + upper
+            throw new InvalidOption("workdir " + work + " is inside upperdir " + upper
                     + ": use two sibling directories (e.g. upper/ and work/)");
         }
         if (upper.startsWith(work)) {
-            throw new Invalid("upperdir " + upper + " is inside workdir " + work
+            throw new InvalidOption("upperdir " + upper + " is inside workdir " + work
                     + ": use two sibling directories (e.g. upper/ and work/)");
         }
         if (device(upper) != device(work)) {
-            throw new Invalid("workdir " + work + " is on another filesystem than upperdir " + upper
+            throw new InvalidOption("workdir " + work + " is on another filesystem than upperdir " + upper
                     + ": put workdir on the upper's filesystem (e.g. a sibling of upperdir)");
         }
     }
 
-    private static long device(Path p) throws Invalid {
+    private static long device(Path p) throws InvalidOption {
         try {
             return ((Number) Files.getAttribute(p, "unix:dev")).longValue();
         } catch (IOException e) {
-            throw new Invalid("cannot stat " + p + ": " + reason(e));
+            throw new InvalidOption("cannot stat " + p + ": " + reason(e));
         }
     }
 
     /** Absolute, symlink-resolved directory named {@code raw}; {@code what} names it in messages. */
-    private static Path directory(String what, String raw) throws Invalid {
+    private static Path directory(String what, String raw) throws InvalidOption {
         Path p = absolute(what, raw);
         if (!Files.exists(p)) {
             String hint = Files.isSymbolicLink(p) ? " (it is a dangling symlink)" : "";
-            throw new Invalid(what + " " + p + " does not exist" + hint + ": create it or correct the path");
+            throw new InvalidOption(what + " " + p + " does not exist" + hint + ": create it or correct the path");
         }
         if (!Files.isDirectory(p)) {
-            throw new Invalid(what + " " + p + " is not a directory: give a directory");
+            throw new InvalidOption(what + " " + p + " is not a directory: give a directory");
         }
         try {
             return p.toRealPath();
         } catch (IOException e) {
-            throw new Invalid("cannot resolve " + what + " " + p + ": " + reason(e));
+            throw new InvalidOption("cannot resolve " + what + " " + p + ": " + reason(e));
         }
     }
 
-    private static Path absolute(String what, String raw) throws Invalid {
+    private static Path absolute(String what, String raw) throws InvalidOption {
         try {
             return Path.of(raw).toAbsolutePath();
         } catch (InvalidPathException e) {
-            throw new Invalid(what + " '" + raw + "' is not a valid path: " + e.getReason());
+            throw new InvalidOption(what + " '" + raw + "' is not a valid path: " + e.getReason());
         }
     }
 
-    private Path mountPoint(String raw) throws Invalid {
+    private Path mountPoint(String raw) throws InvalidOption {
         Path given = absolute("mount point", raw);
         // Checked before anything stats the path: stat() on a dead FUSE mount hangs.
         refuseMounted(given);
@@ -171,19 +162,19 @@ final class MountValidator {
         return real;
     }
 
-    private void refuseMounted(Path p) throws Invalid {
+    private void refuseMounted(Path p) throws InvalidOption {
         if (mountPoints().contains(p.toString())) {
-            throw new Invalid("mount point " + p + " is already mounted: unmount it first (jover umount " + p + ")");
+            throw new InvalidOption("mount point " + p + " is already mounted: unmount it first (jover umount " + p + ")");
         }
     }
 
     /** The mount points in mountinfo (field 5), with the kernel's octal escapes undone. */
-    List<String> mountPoints() throws Invalid {
+    List<String> mountPoints() throws InvalidOption {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(host.mountInfo());
         } catch (IOException e) {
-            throw new Invalid("cannot read " + host.mountInfo() + " (" + reason(e) + "): is /proc mounted?");
+            throw new InvalidOption("cannot read " + host.mountInfo() + " (" + reason(e) + "): is /proc mounted?");
         }
         List<String> points = new ArrayList<>();
         for (String line : new String(bytes, StandardCharsets.ISO_8859_1).split("\n")) {
@@ -215,27 +206,27 @@ final class MountValidator {
         return i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '7';
     }
 
-    private void checkHost() throws Invalid {
+    private void checkHost() throws InvalidOption {
         if (host.euid().getAsInt() != 0) {
-            throw new Invalid("rootless mode is not available yet; run as root");
+            throw new InvalidOption("rootless mode is not available yet; run as root");
         }
         Path dev = host.fuseDevice();
         if (!Files.exists(dev)) {
-            throw new Invalid(dev + " does not exist: load the fuse module (modprobe fuse)");
+            throw new InvalidOption(dev + " does not exist: load the fuse module (modprobe fuse)");
         }
         try {
             int mode = ((Number) Files.getAttribute(dev, "unix:mode")).intValue();
             if ((mode & Linux.S_IFMT) != Linux.S_IFCHR) {
-                throw new Invalid(dev + " is not a character device: load the fuse module (modprobe fuse)");
+                throw new InvalidOption(dev + " is not a character device: load the fuse module (modprobe fuse)");
             }
         } catch (IOException e) {
-            throw new Invalid(dev + " cannot be examined (" + reason(e) + "): load the fuse module (modprobe fuse)");
+            throw new InvalidOption(dev + " cannot be examined (" + reason(e) + "): load the fuse module (modprobe fuse)");
         }
         try {
             // Opening is the whole check; the daemon opens its own.
             Files.newByteChannel(dev, StandardOpenOption.READ, StandardOpenOption.WRITE).close();
         } catch (IOException e) {
-            throw new Invalid(dev + " cannot be opened (" + reason(e) + "): load the fuse module (modprobe fuse)");
+            throw new InvalidOption(dev + " cannot be opened (" + reason(e) + "): load the fuse module (modprobe fuse)");
         }
     }
 

@@ -35,20 +35,20 @@ final class UmountCommand {
     @Parameters(arity = "1", paramLabel = "MOUNTPOINT", description = "The mount point to unmount.")
     String mountPoint;
 
-    int run(Main.Context ctx) {
+    int run(CommandContext ctx) {
         Path target;
         try {
             target = Path.of(mountPoint).toAbsolutePath();
         } catch (InvalidPathException e) {
-            ctx.err().println(Main.line("jover: '" + mountPoint + "' is not a valid path: " + e.getReason()));
-            return Main.EXIT_FAILURE;
+            ctx.err().println(CommandContext.line("jover: '" + mountPoint + "' is not a valid path: " + e.getReason()));
+            return CommandContext.EXIT_FAILURE;
         }
         try {
             Sys.umount(Raw.of(target), lazy ? Linux.MNT_DETACH : 0);
             return 0;
         } catch (ErrnoException e) {
-            ctx.err().println(Main.line("jover: " + failure(target, e)));
-            return Main.EXIT_FAILURE;
+            ctx.err().println(CommandContext.line("jover: " + failure(target, e)));
+            return CommandContext.EXIT_FAILURE;
         }
     }
 

@@ -17,18 +17,18 @@ public final class Sys {
     private Sys() {
     }
 
-    private static ErrnoException fail(String call, String context) {
+    static ErrnoException fail(String call, String context) {
         return new ErrnoException(Native.errno(), call, context);
     }
 
-    private static int check(int rc, String call, String context) throws ErrnoException {
+    static int check(int rc, String call, String context) throws ErrnoException {
         if (rc < 0) {
             throw fail(call, context);
         }
         return rc;
     }
 
-    private static long check(long rc, String call, String context) throws ErrnoException {
+    static long check(long rc, String call, String context) throws ErrnoException {
         if (rc < 0) {
             throw fail(call, context);
         }
@@ -471,54 +471,5 @@ public final class Sys {
     /** ioctl whose argument points at a struct given as bytes. */
     public static int ioctl(Fd fd, long request, byte[] struct) throws ErrnoException {
         return check(C.ioctl(fd.get(), request, struct), "ioctl", Long.toHexString(request));
-    }
-
-    // ---- process ----
-
-    /** Writes a line to an inherited descriptor (the launcher's status pipe) and closes it. */
-    public static void writeLineAndClose(int fd, String line) throws ErrnoException {
-        ByteBuffer b = ByteBuffer.allocateDirect(line.length() + 1);
-        b.put(0, Raw.bytes(line)).put(line.length(), (byte) '\n'); // absolute puts: jnr passes the address at the buffer's position
-        try (Fd f = new Fd(fd)) {
-            write(f, b, b.capacity());
-        }
-    }
-
-    public static int geteuid() {
-        return C.geteuid();
-    }
-
-    public static int getpid() {
-        return C.getpid();
-    }
-
-    public static int umask(int mask) {
-        return C.umask(mask);
-    }
-
-    public static void setsid() throws ErrnoException {
-        check(C.setsid(), "setsid", "");
-    }
-
-    public static void chdir(String path) throws ErrnoException {
-        check(C.chdir(Raw.cString(path)), "chdir", path);
-    }
-
-    /** Points fds 0, 1 and 2 at /dev/null: a detached daemon must not hold its caller's pipes. */
-    public static void detachStdio() throws ErrnoException {
-        try (Fd devNull = open("/dev/null", Linux.O_RDWR)) {
-            for (int i = 0; i <= 2; i++) {
-                check(C.dup2(devNull.get(), i), "dup2", "/dev/null");
-            }
-        }
-    }
-
-    /** Raises the soft limit of open files to the hard limit; returns the new soft limit. */
-    public static long raiseOpenFileLimit() throws ErrnoException {
-        long[] lim = new long[2];
-        check(C.getrlimit(Linux.RLIMIT_NOFILE, lim), "getrlimit", "NOFILE");
-        lim[0] = lim[1];
-        check(C.setrlimit(Linux.RLIMIT_NOFILE, lim), "setrlimit", "NOFILE");
-        return lim[0];
     }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The command line in-process through {@link Main#run(String[], Main.Context)}: the daemon is
+ * The command line in-process through {@link Main#run(String[], CommandContext)}: the daemon is
  * replaced by a recorder, so nothing is mounted. The host checks use /dev/null as the FUSE device
  * and a stubbed euid unless a test is about them.
  */
@@ -53,7 +53,7 @@ class MainTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             MountConfig[] served = new MountConfig[1];
-            Main.Context ctx = new Main.Context(new PrintStream(out, true, StandardCharsets.UTF_8),
+            CommandContext ctx = new CommandContext(new PrintStream(out, true, StandardCharsets.UTF_8),
                     new PrintStream(err, true, StandardCharsets.UTF_8), host, config -> {
                         served[0] = config;
                         return daemon.applyAsInt(config);
@@ -457,7 +457,7 @@ class MainTest {
 
     @Test
     void fuseDeviceNotOpenable() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(jover.sys.Sys.geteuid() == 0, "mknod needs root");
+        org.junit.jupiter.api.Assumptions.assumeTrue(jover.sys.ProcessCalls.geteuid() == 0, "mknod needs root");
         Path dev = tmp.resolve("fuse");
         // a character device 0:0 has no driver: open() fails with ENXIO
         jover.sys.Sys.mknod(dev.toString(), jover.sys.Linux.S_IFCHR | 0600, 0, 0);
@@ -469,7 +469,7 @@ class MainTest {
 
     @Test
     void realHost_asRoot_validates() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(jover.sys.Sys.geteuid() == 0, "needs root");
+        org.junit.jupiter.api.Assumptions.assumeTrue(jover.sys.ProcessCalls.geteuid() == 0, "needs root");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/fuse")), "needs /dev/fuse");
         MountConfig c = Run.of(MountValidator.Host.system(), "-o", "lowerdir=" + l1, mnt.toString()).mounted();
         assertEquals(List.of(l1), c.lowerDirs());

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The hand-written -o parser: splitting, quoting, escapes, keys, values and warnings. */
 class MountOptionsTest {
 
-    private static MountOptions parse(String... optionStrings) throws MountValidator.Invalid {
+    private static MountOptions parse(String... optionStrings) throws InvalidOption {
         MountOptions o = new MountOptions(2);
         for (String s : optionStrings) {
             o.apply(s);
@@ -25,7 +25,7 @@ class MountOptionsTest {
     }
 
     private static String error(String... optionStrings) {
-        MountValidator.Invalid e = assertThrows(MountValidator.Invalid.class, () -> parse(optionStrings));
+        InvalidOption e = assertThrows(InvalidOption.class, () -> parse(optionStrings));
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         return e.getMessage();
     }
@@ -123,11 +123,11 @@ class MountOptionsTest {
     @Test
     void longAndDashOForms_doNotMix() throws Exception {
         MountOptions o = parse("lowerdir=/a");
-        MountValidator.Invalid e = assertThrows(MountValidator.Invalid.class, () -> o.addLower("/b"));
+        InvalidOption e = assertThrows(InvalidOption.class, () -> o.addLower("/b"));
         assertTrue(e.getMessage().contains("either with --lower or with -o lowerdir"), e.getMessage());
         MountOptions p = new MountOptions(2);
         p.setUpper("/u");
-        e = assertThrows(MountValidator.Invalid.class, () -> p.apply("upperdir=/v"));
+        e = assertThrows(InvalidOption.class, () -> p.apply("upperdir=/v"));
         assertTrue(e.getMessage().contains("either with -o upperdir or with --upper"), e.getMessage());
     }
 

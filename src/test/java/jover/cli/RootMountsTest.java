@@ -16,6 +16,7 @@ import java.util.List;
 
 import jover.sys.ErrnoException;
 import jover.sys.Linux;
+import jover.sys.ProcessCalls;
 import jover.sys.Raw;
 import jover.sys.Sys;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +36,7 @@ class RootMountsTest {
 
     @BeforeEach
     void needRoot() {
-        assumeTrue(Sys.geteuid() == 0, "these tests mount tmpfs and need root");
+        assumeTrue(ProcessCalls.geteuid() == 0, "these tests mount tmpfs and need root");
     }
 
     @AfterEach

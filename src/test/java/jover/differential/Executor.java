@@ -17,6 +17,7 @@ import jover.sys.Errno;
 import jover.sys.ErrnoException;
 import jover.sys.Fd;
 import jover.sys.Linux;
+import jover.sys.ProcessCalls;
 import jover.sys.Raw;
 import jover.sys.Stat;
 import jover.sys.Sys;
@@ -74,7 +75,7 @@ public final class Executor {
         }
         Executor ex = new Executor();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        out.println("READY uid " + Sys.geteuid());
+        out.println("READY uid " + ProcessCalls.geteuid());
         String line;
         while ((line = in.readLine()) != null) {
             String[] f = line.split(" ", 4);

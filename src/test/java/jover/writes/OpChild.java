@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import jover.testing.FsCalls;
-import jover.testing.JoverMount;
 import jover.testing.WorldReadableClassPath;
 
 /**
