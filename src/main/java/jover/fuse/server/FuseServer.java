@@ -5,11 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLongArray;
 import jover.fuse.abi.Fuse;
-import jover.fuse.abi.Opcode;
-import jover.fuse.codec.InitIn;
 import jover.fuse.codec.InitOut;
 import jover.fuse.codec.Notifications;
 import jover.fuse.transport.KernelControl;
@@ -24,53 +20,20 @@ import jover.sys.Fd;
  * worker blocked in read(2), which nothing but ENODEV or an abort can wake.
  */
 public final class FuseServer implements Kernel {
-    private final FuseFilesystem fs;
-    private final boolean debug;
-    private final PrintStream log;
-    private final InFlight interrupts = new InFlight();
-    private final Replies replies;
+    private final Connection connection;
     private final Handlers handlers;
-    private final CountDownLatch initDone = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
-    private final CountDownLatch allExited;
     private final int workers;
-    private final AtomicLongArray served = new AtomicLongArray(Opcode.LIMIT);
-    private volatile InitOut negotiated;
-    private volatile ErrnoException failure;
     private volatile KernelControl control;
     private volatile boolean passthrough;
-    /** Guarded by itself: notifications are written whole, one at a time. */
+    /** Guarded by itself: notifications are written whole, one at a time; no other lock is taken under it. */
     private final ByteBuffer notifyBuffer = ByteBuffer.allocateDirect(Fuse.OUT_HEADER_SIZE + 16 + 256)
             .order(ByteOrder.LITTLE_ENDIAN);
 
     public FuseServer(FuseFilesystem fs, int workers, boolean debug, PrintStream log) {
-        this.fs = fs;
         this.workers = workers;
-        this.debug = debug;
-        this.log = log;
-        this.allExited = new CountDownLatch(workers);
-        this.replies = new Replies(fs.cacheTimeout());
-        this.handlers = new Handlers(this);
-    }
-
-    FuseFilesystem filesystem() {
-        return fs;
-    }
-
-    Replies replies() {
-        return replies;
-    }
-
-    boolean debug() {
-        return debug;
-    }
-
-    InFlight interrupts() {
-        return interrupts;
-    }
-
-    void log(String line) {
-        log.println("jover: " + line);
+        this.connection = new Connection(fs, workers, debug, log);
+        this.handlers = new Handlers(connection);
     }
 
     /** Starts one worker on {@code transport}; call {@link #workers()} times in all. */
@@ -78,7 +41,7 @@ public final class FuseServer implements Kernel {
         if (threads.size() >= workers) {
             throw new IllegalStateException("all " + workers + " workers already started");
         }
-        Thread t = new Thread(new Worker(this, transport, handlers), "fuse-worker-" + threads.size());
+        Thread t = new Thread(new Worker(connection, transport, handlers), "fuse-worker-" + threads.size());
         t.setDaemon(true);
         threads.add(t);
         t.start();
@@ -88,62 +51,29 @@ public final class FuseServer implements Kernel {
         return workers;
     }
 
-    /** INIT: negotiates, and (at our major version) records the result; returns the reply body's length. */
-    int init(Call call, InitIn kernel) throws ErrnoException {
-        InitOut reply = InitPolicy.reply(kernel, 0, fs.wantsPassthrough());
-        if (reply == null) {
-            throw new ErrnoException(Errno.EINVAL, "INIT", "kernel protocol too old");
-        }
-        int length = call.init(reply);
-        if (kernel.major() == Fuse.KERNEL_VERSION) {
-            negotiated = reply; // a newer major is only told ours; its INIT comes again
-            initDone.countDown();
-        }
-        return length;
-    }
-
     /** Waits until INIT has been answered; returns what was negotiated, or null if serving stopped first. */
     public InitOut awaitInit() throws InterruptedException {
-        initDone.await();
-        return negotiated;
+        return connection.awaitInit();
     }
 
     /** Whether INIT has been answered. */
     public boolean isInitialized() {
-        return negotiated != null;
-    }
-
-    void workerExited(ErrnoException error) {
-        if (error != null) {
-            failure = error;
-            log("worker stopped: " + error.getMessage());
-        }
-        allExited.countDown();
-        if (negotiated == null) {
-            initDone.countDown(); // stopped before INIT: awaitInit returns null instead of hanging
-        }
+        return connection.negotiated() != null;
     }
 
     /** Blocks until every worker has stopped (the mount went away); returns the first error, or null. */
     public ErrnoException awaitExit() throws InterruptedException {
-        allExited.await();
-        return failure;
-    }
-
-    void count(int opcode) {
-        if (opcode >= 0 && opcode < served.length()) {
-            served.incrementAndGet(opcode);
-        }
+        return connection.awaitExit();
     }
 
     /** How many requests of {@code opcode} were served since mount. */
     public long served(int opcode) {
-        return served.get(opcode);
+        return connection.served(opcode);
     }
 
     /** Requests being served right now. */
     public int inFlight() {
-        return interrupts.size();
+        return connection.interrupts().size();
     }
 
     // ---- the kernel side, once mounted ----
@@ -155,7 +85,7 @@ public final class FuseServer implements Kernel {
      */
     public void connected(KernelControl kernelControl, Fd probeDir) {
         this.control = kernelControl;
-        InitOut init = negotiated;
+        InitOut init = connection.negotiated();
         if (init != null && (init.flags2() & Fuse.FLAGS2_PASSTHROUGH) != 0) {
             try {
                 backingClose(backingOpen(probeDir)); // cannot succeed on a directory
@@ -164,7 +94,7 @@ public final class FuseServer implements Kernel {
                 passthrough = e.errno() == Errno.EISDIR;
             }
         }
-        fs.attach(this);
+        connection.filesystem().attach(this);
     }
 
     @Override
@@ -174,7 +104,7 @@ public final class FuseServer implements Kernel {
 
     @Override
     public boolean directIoAllowsMmap() {
-        InitOut init = negotiated;
+        InitOut init = connection.negotiated();
         return init != null && (init.flags2() & Fuse.FLAGS2_DIRECT_IO_ALLOW_MMAP) != 0;
     }
 
@@ -188,10 +118,9 @@ public final class FuseServer implements Kernel {
         try {
             control.backingClose(id);
         } catch (ErrnoException e) {
-            log("backing close " + id + ": " + e.getMessage());
+            connection.log("backing close " + id + ": " + e.getMessage());
         }
     }
-
     @Override
     public void invalidateEntry(long parent, String name) {
         synchronized (notifyBuffer) {
@@ -223,7 +152,7 @@ public final class FuseServer implements Kernel {
         } catch (ErrnoException e) {
             // ENOENT: the kernel had nothing of it cached, which is what we wanted
             if (e.errno() != Errno.ENOENT) {
-                log(what + ": " + e.getMessage());
+                connection.log(what + ": " + e.getMessage());
             }
         }
     }

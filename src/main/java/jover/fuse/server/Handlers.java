@@ -21,13 +21,13 @@ final class Handlers {
     }
 
     private final FuseFilesystem fs;
-    private final FuseServer server;
+    private final Connection connection;
     @SuppressWarnings("unchecked")
     private final Handler<Request>[] table = new Handler[Opcode.LIMIT];
 
-    Handlers(FuseServer server) {
-        this.server = server;
-        this.fs = server.filesystem();
+    Handlers(Connection connection) {
+        this.connection = connection;
+        this.fs = connection.filesystem();
         session();
         lookups();
         files();
@@ -56,7 +56,7 @@ final class Handlers {
     }
 
     private void session() {
-        on(Opcode.INIT, Request.Init.class, (c, r) -> server.init(c, r.offer()));
+        on(Opcode.INIT, Request.Init.class, (c, r) -> connection.init(c, r.offer()));
         on(Opcode.DESTROY, Request.Destroy.class, (c, r) -> 0);
         on(Opcode.FORGET, Request.Forget.class, (c, r) -> {
             fs.forget(c.node(), r.nlookup());
@@ -69,7 +69,7 @@ final class Handlers {
             return NO_REPLY;
         });
         on(Opcode.INTERRUPT, Request.Interrupt.class, (c, r) -> {
-            server.interrupts().interrupt(r.unique());
+            connection.interrupts().interrupt(r.unique());
             return NO_REPLY;
         });
         on(Opcode.STATFS, Request.Statfs.class, (c, r) -> c.statfs(fs.statfs(c.caller(), c.node())));

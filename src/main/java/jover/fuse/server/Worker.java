@@ -18,16 +18,16 @@ import jover.sys.ErrnoException;
  * the end of the connection stops the loop.
  */
 final class Worker implements Runnable {
-    private final FuseServer server;
+    private final Connection connection;
     private final Transport transport;
     private final Handlers handlers;
     private final Call call;
 
-    Worker(FuseServer server, Transport transport, Handlers handlers) {
-        this.server = server;
+    Worker(Connection connection, Transport transport, Handlers handlers) {
+        this.connection = connection;
         this.transport = transport;
         this.handlers = handlers;
-        this.call = new Call(server.replies());
+        this.call = new Call(connection.replies());
     }
 
     @Override
@@ -37,27 +37,27 @@ final class Worker implements Runnable {
             try {
                 x = transport.receive();
             } catch (ErrnoException e) {
-                server.workerExited(e.errno() == Errno.ENODEV ? null : e); // ENODEV: unmounted, the normal end
+                connection.workerExited(e.errno() == Errno.ENODEV ? null : e); // ENODEV: unmounted, the normal end
                 return;
             }
             if (x.request().received() < Fuse.IN_HEADER_SIZE) {
-                server.log("short request of " + x.request().received() + " bytes ignored");
+                connection.log("short request of " + x.request().received() + " bytes ignored");
                 continue;
             }
             try {
                 serve(x);
             } catch (Throwable t) {
                 // a fault outside a request's own handling (a broken install, say): log it, keep serving
-                server.log("internal error: " + t);
+                connection.log("internal error: " + t);
             }
         }
     }
 
     private void serve(Exchange x) {
         InHeader h = x.request().header();
-        server.count(h.opcode());
-        if (server.debug()) {
-            server.log("unique: " + h.unique() + ", opcode: " + Opcode.name(h.opcode()) + " (" + h.opcode()
+        connection.count(h.opcode());
+        if (connection.debug()) {
+            connection.log("unique: " + h.unique() + ", opcode: " + Opcode.name(h.opcode()) + " (" + h.opcode()
                     + "), nodeid: " + h.nodeid() + ", insize: " + x.request().received() + ", pid: " + h.pid());
         }
         call.reset(h, x.replyBody());
@@ -65,7 +65,7 @@ final class Worker implements Runnable {
             serveSilently(h, x);
             return;
         }
-        InFlight.Token token = server.interrupts().begin(h.unique());
+        InFlight.Token token = connection.interrupts().begin(h.unique());
         try {
             Request r = Decoder.decode(h, x.request());
             reply(x, h, 0, handlers.serve(h.opcode(), call, r));
@@ -74,13 +74,13 @@ final class Worker implements Runnable {
         } catch (ErrnoException e) {
             reply(x, h, e.errno(), 0);
         } catch (RuntimeException | Error e) {
-            server.log("internal error in " + Opcode.name(h.opcode()) + ": " + e);
-            if (server.debug()) {
+            connection.log("internal error in " + Opcode.name(h.opcode()) + ": " + e);
+            if (connection.debug()) {
                 e.printStackTrace();
             }
             reply(x, h, Errno.EIO, 0);
         } finally {
-            server.interrupts().end(token);
+            connection.interrupts().end(token);
         }
     }
 
@@ -89,13 +89,13 @@ final class Worker implements Runnable {
         try {
             handlers.serve(h.opcode(), call, Decoder.decode(h, x.request()));
         } catch (BadRequest | ErrnoException | RuntimeException e) {
-            server.log("ignored " + Opcode.name(h.opcode()) + ": " + e.getMessage());
+            connection.log("ignored " + Opcode.name(h.opcode()) + ": " + e.getMessage());
         }
     }
 
     private void reply(Exchange x, InHeader h, int errno, int bodyLen) {
-        if (server.debug()) {
-            server.log("   unique: " + h.unique() + ", " + (errno == 0 ? "success" : "error: " + Errno.name(errno))
+        if (connection.debug()) {
+            connection.log("   unique: " + h.unique() + ", " + (errno == 0 ? "success" : "error: " + Errno.name(errno))
                     + ", outsize: " + (Fuse.OUT_HEADER_SIZE + (errno == 0 ? bodyLen : 0)));
         }
         try {
@@ -103,7 +103,7 @@ final class Worker implements Runnable {
         } catch (ErrnoException e) {
             // ENOENT: the caller's request was aborted meanwhile; anything else is worth a line.
             if (e.errno() != Errno.ENOENT) {
-                server.log("reply to " + Opcode.name(h.opcode()) + " failed: " + e.getMessage());
+                connection.log("reply to " + Opcode.name(h.opcode()) + " failed: " + e.getMessage());
             }
         }
     }

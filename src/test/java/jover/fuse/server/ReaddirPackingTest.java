@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import jover.fuse.abi.Opcode;
-import jover.fuse.codec.EntryOut;
 import jover.fuse.codec.RawNames;
 import jover.fuse.codec.WireReader;
 import jover.fuse.codec.WireReader.Dirent;

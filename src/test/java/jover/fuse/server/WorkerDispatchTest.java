@@ -16,8 +16,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import jover.fuse.abi.Fuse;
 import jover.fuse.abi.Opcode;
-import jover.fuse.codec.Attr;
-import jover.fuse.codec.EntryOut;
 import jover.fuse.codec.WireReader;
 import jover.fuse.transport.StreamTransport;
 import jover.sys.Errno;
