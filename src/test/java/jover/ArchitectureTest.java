@@ -8,11 +8,14 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import java.nio.ByteBuffer;
 
 /**
@@ -83,6 +86,25 @@ class ArchitectureTest {
             .should().callMethodWhere(WIRE_FIELD_ACCESS)
             .because("requests are decoded and replies encoded in one place, the codec (sys parses kernel structs"
                     + " such as statx)");
+
+    /** Each top-level class (with its nested classes) is one slice. */
+    private static final SliceAssignment TOP_LEVEL_CLASSES = new SliceAssignment() {
+        @Override
+        public SliceIdentifier getIdentifierOf(JavaClass c) {
+            String name = c.getName();
+            int nested = name.indexOf('$');
+            return SliceIdentifier.of(nested < 0 ? name : name.substring(0, nested));
+        }
+
+        @Override
+        public String getDescription() {
+            return "top-level classes";
+        }
+    };
+
+    @ArchTest
+    static final ArchRule classesAreFreeOfCycles = slices().assignedFrom(TOP_LEVEL_CLASSES).should().beFreeOfCycles()
+            .because("two files that depend on each other are one idea split in two, or two tangled in one");
 
     @ArchTest
     static final ArchRule packagesAreFreeOfCycles = slices().matching("jover.(**)").should().beFreeOfCycles()

@@ -10,6 +10,10 @@ import java.util.Map;
  * rises before the reply is sent). The kernel allows one backing file per inode while any
  * passthrough open exists, and no mixing of passthrough and userspace opens: the record also
  * says which layer's file backs the node, so a caller can tell when that would be broken.
+ *
+ * <p>Locking: this object's monitor, held across the registrar's BACKING_OPEN; taken after any
+ * node monitor and before the node table's lock (the lock order is written in jover.overlay's
+ * NodeLocks).
  */
 public final class BackingIds {
     /** The opener and closer of backing ids (the kernel connection). */

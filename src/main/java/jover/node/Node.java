@@ -7,10 +7,11 @@ import java.util.Map;
 
 /**
  * One node id the kernel may hold. Its parent and name say where it sits in the merged tree
- * (its path); a hard link may give it further names ({@link #otherNames}). Names change only
- * under the table's lock (rename, unlink, link). A node stays in the table while the kernel
- * holds lookups on it or while it has children in the table (so a child can always reach its
- * parent's path).
+ * (its path, read consistently through {@link NodeTable#path}); a hard link may give it further
+ * names ({@link #otherNames}). Names and the payload change only under the table's lock, through
+ * the table (rename, unlink, link, {@link NodeTable#update}). A node stays in the table while the
+ * kernel holds lookups on it or while it has children in the table (so a child can always reach
+ * its parent's path).
  *
  * @param <T> what the layer above keeps per node
  */
@@ -23,6 +24,11 @@ public final class Node<T> {
     private volatile Node<T> parent;
     private volatile String name;
     private volatile T payload;
+    /**
+     * The table's clock when this node's payload, or the set or payloads of its children,
+     * last changed: a lookup resolved before that may be stale (see {@link NodeTable#lookup}).
+     */
+    long changedAt;
     long lookups;
     /** Children reachable by name; a replaced child leaves this map but stays in liveChildren. */
     Map<String, Node<T>> children;
@@ -55,11 +61,12 @@ public final class Node<T> {
         return name;
     }
 
+    /** What the layer above keeps for this node; changed only through {@link NodeTable#update}. */
     public T payload() {
         return payload;
     }
 
-    public void setPayload(T payload) {
+    void setPayload(T payload) {
         this.payload = payload;
     }
 
@@ -87,18 +94,21 @@ public final class Node<T> {
         return children;
     }
 
-    /** The path of the main name from the root, names joined by '/'; "" for the root. */
-    public String path() {
+    /**
+     * The path of the main name from the root, names joined by '/'; "" for the root. Torn when
+     * an ancestor moves meanwhile: {@link NodeTable#path} retries until it is not.
+     */
+    String pathUnchecked() {
         Node<T> p = parent;
         if (p == null) {
             return "";
         }
-        String pp = p.path();
+        String pp = p.pathUnchecked();
         return pp.isEmpty() ? name : pp + "/" + name;
     }
 
     @Override
     public String toString() {
-        return "Node(" + id + ", " + path() + ")";
+        return "Node(" + id + ", " + name + ")";
     }
 }

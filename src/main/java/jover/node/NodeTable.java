@@ -7,16 +7,28 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BinaryOperator;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
- * Node ids and lookup counts (see the package doc for the contract and the lock).
+ * Node ids and lookup counts, names and payloads (see the package doc for the contract).
+ *
+ * <p>Locking: {@code lock} guards counts, the name tree and every payload change; it is the
+ * innermost lock of jover: nothing else is taken and no system call is made while it is held
+ * ({@code onFree} runs after it is released). Callers may hold a node's monitor (copy-up) or
+ * other locks of the overlay while they call in.
  *
  * @param <T> the payload kept per node
  */
 public final class NodeTable<T> {
     public static final long ROOT_ID = 1;
+    /** A resolve that cannot be stale: the caller just made the object (creations, links). */
+    public static final long CURRENT = Long.MAX_VALUE;
 
     private final Object lock = new Object();
+    /** Counts payload and name changes (see {@link Node#changedAt}); written under the lock. */
+    private volatile long clock;
+    /** Odd while a node's main name moves (a seqlock for {@link #path}); written under the lock. */
+    private volatile int moves;
     private final ConcurrentHashMap<Long, Node<T>> byId = new ConcurrentHashMap<>();
     /** Hard-linkable nodes by their key, while they have a name. */
     private final Map<Object, Node<T>> byLinkKey = new HashMap<>();
@@ -62,24 +74,43 @@ public final class NodeTable<T> {
         return byId.size();
     }
 
-    /** {@link #lookup(Node, String, Object, BinaryOperator, Object)} of an object with no other names. */
+    /** {@link #lookup(Node, String, Object, BinaryOperator, Object, long)} of a current object with no other names. */
     public Node<T> lookup(Node<T> parent, String name, T fresh, BinaryOperator<T> merge) {
-        return lookup(parent, name, fresh, merge, null);
+        return lookup(parent, name, fresh, merge, null, CURRENT);
     }
 
     /**
-     * Records one lookup of {@code name} in {@code parent} and returns its node. When the name
-     * already has a node, {@code merge(old, fresh)} gives the payload to keep, or null when the
-     * name now denotes something else: then the old node leaves the name (it lives on under its
-     * id until forgotten) and a new node id is made. A non-null {@code linkKey} says the object
-     * may have other names (a hard link): a name new to the table joins the node that has this
-     * key and still has a name, if {@code merge} accepts it, so the kernel sees one inode.
+     * The table's clock now: take it before resolving a name, and pass it to {@link #lookup}, so
+     * that a result computed before a change is never merged after it.
      */
-    public Node<T> lookup(Node<T> parent, String name, T fresh, BinaryOperator<T> merge, Object linkKey) {
+    public long stamp() {
+        return clock;
+    }
+
+    /**
+     * Records one lookup of {@code name} in {@code parent} and returns its node, or null when
+     * {@code fresh} may be stale: it was resolved from the clock's {@code resolvedAt}
+     * ({@link #stamp}), and since then the parent's names or children, the name's node, or the
+     * node a link key joins has changed through {@link #update} or a name change. The caller
+     * then resolves again; {@link #CURRENT} never conflicts.
+     *
+     * <p>When the name already has a node, {@code merge(old, fresh)} gives the payload to keep,
+     * or null when the name now denotes something else: then the old node leaves the name (it
+     * lives on under its id until forgotten) and a new node id is made. A non-null
+     * {@code linkKey} says the object may have other names (a hard link): a name new to the
+     * table joins the node that has this key and still has a name, if {@code merge} accepts it,
+     * so the kernel sees one inode.
+     */
+    public Node<T> lookup(Node<T> parent, String name, T fresh, BinaryOperator<T> merge, Object linkKey,
+                          long resolvedAt) {
         List<Node<T>> check;
         Node<T> result;
         synchronized (lock) {
             Node<T> node = parent.children == null ? null : parent.children.get(name);
+            if (parent.changedAt > resolvedAt || node != null && node.changedAt > resolvedAt
+                    || isStaleLink(linkKey, resolvedAt)) {
+                return null;
+            }
             T kept = node == null ? null : merge.apply(node.payload(), fresh);
             if (kept != null) { // the usual case, the name's node again: nothing to allocate or free
                 node.setPayload(kept);
@@ -93,6 +124,95 @@ public final class NodeTable<T> {
         }
         settle(check);
         return result;
+    }
+
+    private boolean isStaleLink(Object linkKey, long resolvedAt) {
+        Node<T> linked = linkKey == null ? null : byLinkKey.get(linkKey);
+        return linked != null && linked.changedAt > resolvedAt;
+    }
+
+    /**
+     * Changes {@code node}'s payload to {@code change(current)}: the one way a payload changes
+     * other than by lookup. Lookups resolved before this are refused (see {@link #lookup}).
+     * {@code change} runs under the table's lock: it must be quick and make no system call.
+     */
+    public T update(Node<T> node, UnaryOperator<T> change) {
+        synchronized (lock) {
+            T now = change.apply(node.payload());
+            node.setPayload(now);
+            changed(node);
+            return now;
+        }
+    }
+
+    /** Marks {@code node} and every directory holding one of its names changed, at a new clock tick. */
+    private void changed(Node<T> node) {
+        long t = clock + 1;
+        clock = t;
+        node.changedAt = t;
+        if (node.parent() != null) {
+            node.parent().changedAt = t;
+        }
+        if (node.otherNames != null) {
+            for (Node.Name<T> n : node.otherNames) {
+                n.parent().changedAt = t;
+            }
+        }
+    }
+
+    /** Marks directory {@code dir}'s names changed, at a new clock tick. */
+    private void namesChanged(Node<T> dir) {
+        long t = clock + 1;
+        clock = t;
+        dir.changedAt = t;
+    }
+
+    /**
+     * The path of {@code node}'s main name from the root ("" for the root), as it was at one
+     * moment: read again when an ancestor moved meanwhile.
+     */
+    public String path(Node<T> node) {
+        while (true) {
+            int before = moves;
+            if ((before & 1) == 0) {
+                String path = node.pathUnchecked();
+                if (moves == before) {
+                    return path;
+                }
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Where a node's main name is, read at one moment: the parent node, its path, the name. */
+    public record Location<T>(Node<T> parent, String parentPath, String name) {
+        /** The node's own path. */
+        public String path() {
+            return parentPath.isEmpty() ? name : parentPath + "/" + name;
+        }
+    }
+
+    /** {@code node}'s main name and its parent's path, read together (see {@link #path}); not for the root. */
+    public Location<T> locate(Node<T> node) {
+        while (true) {
+            int before = moves;
+            if ((before & 1) == 0) {
+                Node<T> parent = node.parent();
+                String name = node.name();
+                String parentPath = parent.pathUnchecked();
+                if (moves == before) {
+                    return new Location<>(parent, parentPath, name);
+                }
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Moves {@code node}'s main name (under the lock), so that {@link #path} readers retry. */
+    private void relocate(Node<T> node, Node<T> newParent, String newName) {
+        moves++;
+        node.moveTo(newParent, newName);
+        moves++;
     }
 
     /** {@link #lookup} where the name has no node, or one ({@code replaced}) that merge refused. */
@@ -138,6 +258,7 @@ public final class NodeTable<T> {
             }
             setLinkKey(node, linkKey);
             node.lookups++;
+            namesChanged(parent);
         }
         settle(check);
     }
@@ -154,6 +275,7 @@ public final class NodeTable<T> {
             if (node != null) {
                 removeName(node, parent, name, check);
             }
+            namesChanged(parent);
         }
         settle(check);
     }
@@ -179,6 +301,8 @@ public final class NodeTable<T> {
                     addName(other, oldParent, oldName, check);
                 }
             }
+            namesChanged(oldParent);
+            namesChanged(newParent);
         }
         settle(check);
     }
@@ -242,7 +366,7 @@ public final class NodeTable<T> {
         if (node.isMainName(p, name)) {
             if (node.otherNames != null && !node.otherNames.isEmpty()) {
                 Node.Name<T> next = node.otherNames.remove(0);
-                node.moveTo(next.parent(), next.name()); // already counted in its parent
+                relocate(node, next.parent(), next.name()); // already counted in its parent
                 p.liveChildren--;
                 check.add(p);
             } else if (node.linkKey != null) {
@@ -258,7 +382,7 @@ public final class NodeTable<T> {
     private void addName(Node<T> node, Node<T> p, String name, List<Node<T>> check) {
         if (!named(node)) {
             Node<T> old = node.parent();
-            node.moveTo(p, name);
+            relocate(node, p, name);
             if (old != p) {
                 old.liveChildren--;
                 p.liveChildren++;
@@ -277,7 +401,7 @@ public final class NodeTable<T> {
     private void rename(Node<T> node, Node<T> p, String name, Node<T> np, String newName, List<Node<T>> check) {
         p.children.remove(name);
         if (node.isMainName(p, name)) {
-            node.moveTo(np, newName);
+            relocate(node, np, newName);
         } else {
             List<Node.Name<T>> others = node.otherNames;
             others.set(others.indexOf(new Node.Name<>(p, name)), new Node.Name<>(np, newName));
@@ -327,6 +451,7 @@ public final class NodeTable<T> {
     }
 
     private void release(Node<T> node, Node<T> p, String name, List<Node<T>> check) {
+        namesChanged(p); // a lookup resolved before this must not make a node from a stale result
         p.liveChildren--;
         if (p.children != null && p.children.get(name) == node) {
             p.children.remove(name);

@@ -1,6 +1,7 @@
 package jover.overlay;
 
 import jover.node.Node;
+import jover.node.NodeTable;
 import jover.sys.Errno;
 import jover.sys.ErrnoException;
 import jover.sys.Fd;
@@ -22,6 +23,8 @@ final class CopyUp {
     private static final long CHUNK = 1L << 30;
     private static final byte[] YES = {'y'};
 
+    private final NodeTable<Entry> nodes;
+    private final NodeLocks locks;
     private final DirHandles handles;
     private final Whiteouts whiteouts;
     private final Origins origins;
@@ -29,7 +32,10 @@ final class CopyUp {
     private volatile java.util.function.LongConsumer identityChanged = id -> { };
     private final java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
 
-    CopyUp(DirHandles handles, Whiteouts whiteouts, Origins origins, WorkDir work) {
+    CopyUp(NodeTable<Entry> nodes, NodeLocks locks, DirHandles handles, Whiteouts whiteouts, Origins origins,
+           WorkDir work) {
+        this.nodes = nodes;
+        this.locks = locks;
         this.handles = handles;
         this.whiteouts = whiteouts;
         this.origins = origins;
@@ -47,36 +53,46 @@ final class CopyUp {
     }
 
     static boolean inUpper(Entry e) {
-        return e.layer() == 0;
+        return e.layer() == Layer.UPPER;
     }
 
-    /** The node's entry once it is in the upper layer, copying it (and its parents) up if needed. */
+    /**
+     * The node's entry once it is in the upper layer, copying it (and its parents) up if needed.
+     * The copy is made under the node's monitor (one copy-up per node; parents are locked after
+     * their children, see {@link NodeLocks}); the kernel is told of a changed identity once no
+     * monitor is held.
+     */
     Entry ensure(Node<Entry> node) throws ErrnoException {
         Entry e = node.payload();
         if (inUpper(e)) {
             return e;
         }
-        synchronized (node) {
-            e = node.payload();
-            if (inUpper(e)) {
-                return e;
+        return locks.with(node, () -> {
+            Entry lower = node.payload();
+            if (inUpper(lower)) {
+                return lower;
             }
-            Node<Entry> parent = node.parent();
-            ensure(parent);
-            Entry up = copy(parent.path(), node.name(), e);
-            if (!up.sameObject(e) && (e.isDir() || e.stat().nlink() == 1)) {
-                // No origin could be recorded (user.* xattrs on a symlink or fifo): the kernel's
-                // dentry keeps the lower inode number while it lives, and so does the node.
-                up = up.withIdentityOf(e);
-            }
-            node.setPayload(up);
-            done.incrementAndGet();
-            if (!up.sameObject(e) || up.isMerged() != e.isMerged()) {
+            Entry up = copyNode(node, lower);
+            if (!up.sameObject(lower) || up.isMerged() != lower.isMerged()) {
                 // its st_ino (a hard-linked lower file) or its nlink (a directory now merged) changed
-                identityChanged.accept(node.id());
+                long id = node.id();
+                locks.whenUnlocked(() -> identityChanged.accept(id));
             }
             return up;
-        }
+        });
+    }
+
+    /** Copies {@code node} (entry {@code e}, in a lower layer) up and makes the node denote the copy. */
+    private Entry copyNode(Node<Entry> node, Entry e) throws ErrnoException {
+        NodeTable.Location<Entry> at = nodes.locate(node);
+        ensure(at.parent());
+        Entry copied = copy(at.parentPath(), at.name(), e);
+        // No origin could be recorded (user.* xattrs on a symlink or fifo): the kernel's dentry
+        // keeps the lower inode number while it lives, and so does the node.
+        Entry up = !copied.sameObject(e) && (e.isDir() || e.stat().nlink() == 1) ? copied.withIdentityOf(e) : copied;
+        nodes.update(node, lower -> up);
+        done.incrementAndGet();
+        return up;
     }
 
     /**
@@ -85,7 +101,8 @@ final class CopyUp {
      * name finds the copy. Returns the copy's entry.
      */
     Entry copyBeside(Node<Entry> n) throws ErrnoException {
-        Entry up = copy(n.parent().path(), n.name(), n.payload());
+        NodeTable.Location<Entry> at = nodes.locate(n);
+        Entry up = copy(at.parentPath(), at.name(), n.payload());
         done.incrementAndGet();
         return up;
     }
@@ -95,7 +112,7 @@ final class CopyUp {
         String tmp = work.tempName();
         Fd w = work.fd();
         try (DirHandles.Handle lower = handles.acquire(e.layer(), parentPath);
-             DirHandles.Handle upper = handles.acquire(0, parentPath)) {
+             DirHandles.Handle upper = handles.acquire(Layer.UPPER, parentPath)) {
             try {
                 build(lower.fd(), name, st, w, tmp);
                 copyXattrs(lower.fd(), name, w, tmp);
@@ -131,8 +148,9 @@ final class CopyUp {
         if (lower.isDir()) {
             dirs = new int[lower.dirLayers().length + 1];
             System.arraycopy(lower.dirLayers(), 0, dirs, 1, lower.dirLayers().length);
+            dirs[0] = Layer.UPPER;
         }
-        return origins.withIdentity(Entry.of(st, 0, dirs), upperParent, name);
+        return origins.withIdentity(Entry.of(st, Layer.UPPER, dirs), upperParent, name);
     }
 
     /** Creates the object in the work directory: an empty directory, a copy of the data, a link or a node. */

@@ -2,11 +2,8 @@ package jover.overlay;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import jover.sys.DirEntry;
 import jover.sys.ErrnoException;
 import jover.sys.Fd;
 import jover.sys.Linux;
@@ -17,20 +14,26 @@ import jover.sys.Sys;
  * lookup costs one statx per layer instead of an open, a statx and a close. The process has a
  * limited number of descriptors (20,000 here), so the cache is bounded; a descriptor evicted
  * while in use is closed only when its last user releases it.
+ *
+ * <p>Locking: the cache's own (an openat may run inside it); taken after node monitors, open-file
+ * monitors and the backing ids, before the node table's lock (see {@link NodeLocks}).
  */
 final class DirHandles {
+    /** Computes what a reader notes about a directory from its descriptor (see {@link Handle#memo}). */
+    @FunctionalInterface
+    interface Memo<T> {
+        T of(Fd dir) throws ErrnoException;
+    }
+
     /** A cached directory descriptor with a reference count; the cache holds one reference. */
     static final class Handle implements AutoCloseable {
         private final Fd fd;
         private final AtomicInteger refs = new AtomicInteger(1);
-        /** This directory's opaque xattr is "x": empty files with a whiteout xattr in it are whiteouts. */
-        final boolean xattrWhiteouts;
-        /** Names hidden by AUFS {@code .wh.NAME} files here; read on first need (see {@link #aufsWhiteouts}). */
-        private volatile Set<String> aufsWhiteouts;
+        /** What {@link #memo} computed, or null. */
+        private volatile Object memo;
 
-        Handle(Fd fd, boolean xattrWhiteouts) {
+        Handle(Fd fd) {
             this.fd = fd;
-            this.xattrWhiteouts = xattrWhiteouts;
         }
 
         Fd fd() {
@@ -38,28 +41,18 @@ final class DirHandles {
         }
 
         /**
-         * The names this directory hides with AUFS whiteout files. One pass over the directory
-         * replaces a statx of ".wh.NAME" per lookup. A snapshot: the write path must drop the
-         * handle of a directory whose AUFS whiteouts it changes.
+         * Facts about this directory that live as long as its descriptor: {@code compute} on the
+         * first call, the same value after (two first calls at once may both compute; one wins).
+         * One slot, for one kind of fact: {@link Whiteouts} keeps its per-directory forms here.
          */
-        Set<String> aufsWhiteouts() throws ErrnoException {
-            Set<String> names = aufsWhiteouts;
-            if (names == null) {
-                names = Set.of();
-                try (Fd scan = Sys.openAt(fd, ".", Linux.O_RDONLY | Linux.O_DIRECTORY, 0)) {
-                    for (DirEntry e : Sys.readDir(scan)) {
-                        String n = e.name();
-                        if (Whiteouts.isAufsName(n) && !n.equals(Whiteouts.AUFS_OPAQUE)) {
-                            if (names.isEmpty()) {
-                                names = new HashSet<>();
-                            }
-                            names.add(n.substring(Whiteouts.AUFS_PREFIX.length()));
-                        }
-                    }
-                }
-                aufsWhiteouts = names;
+        @SuppressWarnings("unchecked")
+        <T> T memo(Memo<T> compute) throws ErrnoException {
+            Object m = memo;
+            if (m == null) {
+                m = compute.of(fd);
+                memo = m;
             }
-            return names;
+            return (T) m;
         }
 
         boolean retain() {
@@ -87,12 +80,10 @@ final class DirHandles {
     }
 
     private final List<Layer> layers;
-    private final Whiteouts whiteouts;
     private final Cache<Key, Handle> cache;
 
-    DirHandles(List<Layer> layers, Whiteouts whiteouts, long maxOpen) {
+    DirHandles(List<Layer> layers, long maxOpen) {
         this.layers = layers;
-        this.whiteouts = whiteouts;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxOpen)
                 .executor(Runnable::run)
@@ -133,13 +124,7 @@ final class DirHandles {
     }
 
     private Handle open(int layer, String path) throws ErrnoException {
-        Fd fd = openFresh(layer, path);
-        try {
-            return new Handle(fd, whiteouts.marksXattrWhiteouts(fd));
-        } catch (ErrnoException | RuntimeException e) {
-            fd.close();
-            throw e;
-        }
+        return new Handle(openFresh(layer, path));
     }
 
     /**

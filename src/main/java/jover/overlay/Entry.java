@@ -13,8 +13,31 @@ import jover.sys.Stat;
  * @param idDev     device of the file whose inode number is reported: the copy-up origin for an
  *                  upper file that has one, else the topmost real file
  * @param idIno     that file's inode number
+ *
+ * <p>The reported identity is kept as two numbers rather than a {@link FileId}, to spare an
+ * object per node; {@link #id} and {@link #realFile} give both identities as FileIds.
  */
 record Entry(Stat stat, int layer, int[] dirLayers, long idDev, long idIno) {
+
+    /** The identity reported for this entry (its copy-up origin's, or its own). */
+    FileId id() {
+        return new FileId(idDev, idIno);
+    }
+
+    /** The real file this entry resolves to. */
+    FileId realFile() {
+        return FileId.of(stat);
+    }
+
+    /** Whether this entry reports another file's identity (its copy-up origin's). */
+    boolean hasOtherIdentity() {
+        return idIno != stat.ino() || idDev != stat.dev();
+    }
+
+    /** This entry reporting {@code id}. */
+    Entry withIdentity(FileId id) {
+        return new Entry(stat, layer, dirLayers, id.dev(), id.ino());
+    }
 
     /** An entry whose identity is its own real file. */
     static Entry of(Stat stat, int layer, int[] dirLayers) {
@@ -45,11 +68,7 @@ record Entry(Stat stat, int layer, int[] dirLayers, long idDev, long idIno) {
         if (isDir() || stat.nlink() < 2 || hasUpper && layer != 0) {
             return null;
         }
-        return new RealFile(stat.dev(), stat.ino());
-    }
-
-    /** A real file: device and inode number. */
-    record RealFile(long dev, long ino) {
+        return realFile();
     }
 
     /**

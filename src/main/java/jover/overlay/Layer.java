@@ -13,4 +13,10 @@ import jover.sys.Fd;
  * @param dev      device number of the root's filesystem
  */
 public record Layer(int index, Fd root, String path, boolean writable, long dev) {
+    /**
+     * The index of the upper layer, on a mount that has one: the topmost. On a mount without an
+     * upper, index 0 is the topmost lower: code that means "the upper" says UPPER and runs only
+     * when there is one.
+     */
+    public static final int UPPER = 0;
 }

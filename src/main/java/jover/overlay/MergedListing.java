@@ -48,8 +48,8 @@ final class MergedListing {
      * node lives, as the kernel's dentry does).
      */
     interface LiveIdentity {
-        /** (dev, ino) of the live node of {@code name} whose real inode is {@code realIno}, or null. */
-        long[] of(String name, long realIno);
+        /** The identity the live node of {@code name} whose real inode is {@code realIno} reports, or null. */
+        FileId of(String name, long realIno);
     }
 
     /**
@@ -96,17 +96,17 @@ final class MergedListing {
                         hiddenHere.add(name);
                         continue;
                     }
-                    long[] id = null;
+                    FileId id = null;
                     if (origins) {
                         id = live.of(name, e.ino());
                         if (id == null) {
                             id = this.origins.originOf(dir, name);
                         }
                     }
-                    boolean other = id != null && (id[0] != dev || id[1] != e.ino());
+                    boolean other = id != null && (id.dev() != dev || id.ino() != e.ino());
                     originsUsed |= other;
                     // mapped once: a number outside the layers' ranges takes a fallback slot for good
-                    long ino = other ? inodes.map(id[0], id[1]) : inodes.map(dev, e.ino());
+                    long ino = other ? inodes.map(id.dev(), id.ino()) : inodes.map(dev, e.ino());
                     items.put(name, new Item(name, ino, type));
                 }
                 if (clean && impure && dirLayers.length == 1 && !originsUsed) {

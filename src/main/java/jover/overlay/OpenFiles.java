@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import jover.node.HandleTable;
 import jover.node.Node;
+import jover.node.NodeTable;
 import jover.sys.Errno;
 import jover.sys.ErrnoException;
 import jover.sys.Fd;
@@ -41,13 +42,15 @@ final class OpenFiles {
     }
 
     private final List<Layer> layers;
+    private final NodeTable<Entry> nodes;
     private final HandleTable<OpenFile> table = new HandleTable<>();
     /** The open files of each node: an unlinked file is still reachable through them (fstat). */
     private final java.util.concurrent.ConcurrentHashMap<Long, java.util.Set<OpenFile>> byNode =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    OpenFiles(List<Layer> layers) {
+    OpenFiles(List<Layer> layers, NodeTable<Entry> nodes) {
         this.layers = layers;
+        this.nodes = nodes;
     }
 
     static boolean wantsWrite(int flags) {
@@ -58,7 +61,7 @@ final class OpenFiles {
     long open(Node<Entry> n, int flags) throws ErrnoException {
         Entry e = n.payload();
         int real = (flags & KEPT_FLAGS) | Linux.O_NOFOLLOW | (flags & Linux.O_TRUNC);
-        Fd fd = Sys.openBeneath(layers.get(e.layer()).root(), n.path(), real);
+        Fd fd = Sys.openBeneath(layers.get(e.layer()).root(), nodes.path(n), real);
         return register(new OpenFile(n, fd, e.layer(), wantsWrite(flags)));
     }
 
@@ -152,9 +155,9 @@ final class OpenFiles {
         if (now == f.layer) {
             return;
         }
-        synchronized (f) {
+        synchronized (f) { // across an openat; after node monitors, before DirHandles (see NodeLocks)
             if (f.node.payload().layer() != f.layer) {
-                Fd fresh = Sys.openBeneath(layers.get(now).root(), f.node.path(), Linux.O_RDONLY | Linux.O_NOFOLLOW);
+                Fd fresh = Sys.openBeneath(layers.get(now).root(), nodes.path(f.node), Linux.O_RDONLY | Linux.O_NOFOLLOW);
                 if (f.retired != null) {
                     f.retired.close();
                 }

@@ -24,12 +24,13 @@ final class Origins {
     private static final int HEADER = 21;
     private static final int MAGIC = 0xfb;
     /** Cached answer "this origin does not give the inode number". */
-    private static final long[] NONE = new long[0];
+    /** Cached for an origin that must not be reported (a lower file with several links). */
+    private static final FileId NONE = new FileId(-1, -1);
 
     private final List<Layer> layers;
     private final String originXattr;
     private final String impureXattr;
-    private final Cache<String, long[]> resolved = Caffeine.newBuilder().maximumSize(100_000).build();
+    private final Cache<String, FileId> resolved = Caffeine.newBuilder().maximumSize(100_000).build();
 
     Origins(List<Layer> layers, String xattrPrefix) {
         this.layers = layers;
@@ -64,12 +65,12 @@ final class Origins {
      * still be found among the lower layers, otherwise its own.
      */
     Entry withIdentity(Entry e, Fd parentDir, String name) throws ErrnoException {
-        long[] id = originOf(parentDir, name);
-        return id == null ? e : new Entry(e.stat(), e.layer(), e.dirLayers(), id[0], id[1]);
+        FileId id = originOf(parentDir, name);
+        return id == null ? e : e.withIdentity(id);
     }
 
     /** The (dev, ino) of the origin of upper entry {@code name} in {@code parentDir}, or null. */
-    long[] originOf(Fd parentDir, String name) throws ErrnoException {
+    FileId originOf(Fd parentDir, String name) throws ErrnoException {
         byte[] value;
         try {
             value = Sys.getxattrAt(parentDir, name, originXattr);
@@ -104,12 +105,12 @@ final class Origins {
     }
 
     /** The (dev, ino) of the lower file an origin value names, or null when it is not found. */
-    private long[] lookup(byte[] value) {
+    private FileId lookup(byte[] value) {
         if (value.length < HEADER || value[0] != 0 || (value[1] & 0xff) != MAGIC || (value[2] & 0xff) != value.length) {
             return null;
         }
         String key = HexFormat.of().formatHex(value);
-        long[] id = resolved.getIfPresent(key);
+        FileId id = resolved.getIfPresent(key);
         if (id != null) {
             return id == NONE ? null : id;
         }
@@ -125,7 +126,7 @@ final class Origins {
                 // A lower file with several hard links may have been copied up under each of its
                 // names, to different upper files: like the kernel (index=off), those keep their
                 // own inode numbers rather than share the origin's.
-                id = !st.isDir() && st.nlink() > 1 ? NONE : new long[] {st.dev(), st.ino()};
+                id = !st.isDir() && st.nlink() > 1 ? NONE : FileId.of(st);
                 resolved.put(key, id);
                 return id == NONE ? null : id;
             } catch (ErrnoException ex) {

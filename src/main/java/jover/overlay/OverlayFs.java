@@ -1,7 +1,6 @@
 package jover.overlay;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import jover.fuse.server.Attributes;
@@ -12,7 +11,6 @@ import jover.fuse.server.FuseFilesystem;
 import jover.fuse.server.Kernel;
 import jover.fuse.server.OpenReply;
 import jover.fuse.server.SetAttr;
-import jover.node.HandleTable;
 import jover.node.Node;
 import jover.node.NodeTable;
 import jover.sys.Capabilities;
@@ -25,9 +23,11 @@ import jover.sys.StatFs;
 import jover.sys.Sys;
 
 /**
- * The request handlers of the merged tree: lookups, attributes, directories and xattrs here;
- * open files in {@link OpenFiles}; changes in {@link Writes} and {@link CopyUp}. Without an
- * upper layer (or with -o ro) every change answers EROFS.
+ * The request handlers of the merged tree, each handing its request to the piece that owns it:
+ * names in {@link Lookups}, directories in {@link Listings}, open files in {@link OpenFiles} and
+ * {@link Passthrough}, xattrs in {@link Xattrs}, changes in {@link Writes},
+ * {@link AttributeChanges} and {@link CopyUp}. Without an upper layer (or with -o ro) every
+ * change answers EROFS.
  */
 public final class OverlayFs implements FuseFilesystem {
     /** Directory descriptors kept open at most; the process may have 20,000 in all. */
@@ -48,7 +48,10 @@ public final class OverlayFs implements FuseFilesystem {
     private final WorkDir work;
     private final CopyUp copyUp;
     private final Writes writes;
-    private final HandleTable<OpenDir> dirs = new HandleTable<>();
+    private final Lookups lookups;
+    private final NodeLocks locks = new NodeLocks();
+    private final Listings listings;
+    private final AttributeChanges attributeChanges;
     private final AtomicLong anonymousNames = new AtomicLong();
     private final OwnDescriptors ownFds;
     private final Xattrs xattrs;
@@ -57,11 +60,6 @@ public final class OverlayFs implements FuseFilesystem {
     private volatile Kernel kernel;
     /** Set once the mount answers, when the kernel passes file data through; null otherwise. */
     private volatile Passthrough passthrough;
-
-    /** An open directory: its listing, built on the first READDIR from offset 0. */
-    private static final class OpenDir {
-        volatile List<MergedListing.Item> items;
-    }
 
     /**
      * @param layers  the stack, topmost first; a writable layer can only be the first (the upper)
@@ -76,7 +74,7 @@ public final class OverlayFs implements FuseFilesystem {
         this.readOnly = readOnly || upper == null;
         this.timeout = timeoutSeconds;
         this.whiteouts = new Whiteouts(userXattr);
-        this.handles = new DirHandles(this.layers, whiteouts, MAX_DIR_HANDLES);
+        this.handles = new DirHandles(this.layers, MAX_DIR_HANDLES);
         this.origins = new Origins(this.layers, whiteouts.xattrPrefix());
         this.resolver = new Resolver(this.layers, handles, whiteouts, origins);
         long[] devs = this.layers.stream().mapToLong(Layer::dev).toArray();
@@ -87,13 +85,16 @@ public final class OverlayFs implements FuseFilesystem {
             all[i] = i;
         }
         Stat rootStat = Sys.stat(this.layers.get(0).root());
-        this.nodes = new NodeTable<>(Entry.of(rootStat, 0, all), this::freed);
-        this.files = new OpenFiles(this.layers);
+        this.nodes = new NodeTable<>(Entry.of(rootStat, 0, all), this::freed); // the root: in the topmost layer
+        this.files = new OpenFiles(this.layers, nodes);
         this.ownFds = new OwnDescriptors(nodes, files);
-        this.xattrs = new Xattrs(whiteouts, handles, ownFds);
+        this.xattrs = new Xattrs(nodes, whiteouts, handles, ownFds);
+        this.lookups = new Lookups(nodes, resolver, inodes, owners, upper != null);
+        this.listings = new Listings(nodes, listing, inodes, lookups, upper != null, !this.readOnly);
+        this.attributeChanges = new AttributeChanges(nodes, ownFds, files, owners, lookups);
         if (upper != null) {
             this.work = WorkDir.open(workdir);
-            this.copyUp = new CopyUp(handles, whiteouts, origins, work);
+            this.copyUp = new CopyUp(nodes, locks, handles, whiteouts, origins, work);
             this.writes = new Writes(nodes, handles, resolver, listing, copyUp, work, whiteouts, owners);
         } else {
             this.work = null;
@@ -108,7 +109,7 @@ public final class OverlayFs implements FuseFilesystem {
 
     /** One line of counters, for SIGUSR1 and tests. */
     public String stats() {
-        return "nodes=" + nodes.size() + " handles=" + (files.size() + dirs.size()) + " dirhandles=" + handles.size()
+        return "nodes=" + nodes.size() + " handles=" + (files.size() + listings.size()) + " dirhandles=" + handles.size()
                 + " copyups=" + (copyUp == null ? 0 : copyUp.count());
     }
 
@@ -121,7 +122,7 @@ public final class OverlayFs implements FuseFilesystem {
     public void attach(Kernel k) {
         this.kernel = k;
         if (wantPassthrough && k.passthrough()) {
-            this.passthrough = new Passthrough(k, layers, nodes, copyUp, files);
+            this.passthrough = new Passthrough(k, layers, nodes, locks, copyUp, files);
         }
         if (copyUp != null) {
             copyUp.onIdentityChange(this::identityChanged);
@@ -169,50 +170,17 @@ public final class OverlayFs implements FuseFilesystem {
         return n;
     }
 
-    /** What the kernel sees of {@code e} with real attributes {@code st}: the overlay's st_ino, nlink and owners. */
-    private Attributes attr(Entry e, Stat st) {
-        int nlink = e.isMerged() ? 1 : st.nlink();
-        return new Attributes(inodes.map(e.idDev(), e.idIno()), st, nlink, owners.shownUid(st.uid()),
-                owners.shownGid(st.gid()));
-    }
-
-    /** Resolves and counts one lookup; a missing name gives a cacheable negative entry (node id 0). */
-    private EntryReply lookupEntry(Node<Entry> parent, String name) throws ErrnoException {
-        Entry pe = parent.payload();
-        if (!pe.isDir()) {
-            throw new ErrnoException(Errno.ENOTDIR, "lookup", name);
-        }
-        Entry fresh;
-        try {
-            fresh = resolver.lookup(parent.path(), pe.dirLayers(), name);
-        } catch (ErrnoException e) {
-            if (e.errno() == Errno.ENOENT) {
-                return EntryReply.negative();
-            }
-            throw e;
-        }
-        Node<Entry> child = nodes.lookup(parent, name, fresh, Entry::afterLookup, fresh.linkKey(upper != null));
-        Entry kept = child.payload();
-        return new EntryReply(child.id(), attr(kept, kept.stat()));
-    }
-
-    /** Counts one lookup of a just-made object and answers with it. */
-    private EntryReply made(Node<Entry> parent, String name, Entry e) {
-        Node<Entry> child = nodes.lookup(parent, name, e, (old, f) -> null);
-        return new EntryReply(child.id(), attr(e, e.stat()));
-    }
-
     private Node<Entry> dir(long id) throws ErrnoException {
         Node<Entry> n = node(id);
         if (!n.payload().isDir()) {
-            throw new ErrnoException(Errno.ENOTDIR, "node", n.path());
+            throw new ErrnoException(Errno.ENOTDIR, "node", nodes.path(n));
         }
         return n;
     }
 
     @Override
     public EntryReply lookup(Caller c, long parent, String name) throws ErrnoException {
-        return lookupEntry(node(parent), name);
+        return lookups.lookup(node(parent), name);
     }
 
     @Override
@@ -225,7 +193,7 @@ public final class OverlayFs implements FuseFilesystem {
         Node<Entry> n = node(nodeid);
         Entry e = n.payload();
         Fd own = ownFds.of(n);
-        return attr(e, own != null ? Sys.stat(own) : resolver.restat(n.path(), e));
+        return lookups.attr(e, own != null ? Sys.stat(own) : resolver.restat(nodes.path(n), e));
     }
 
     @Override
@@ -233,10 +201,11 @@ public final class OverlayFs implements FuseFilesystem {
         Node<Entry> n = node(nodeid);
         Entry e = n.payload();
         if (!e.stat().isLink()) {
-            throw new ErrnoException(Errno.EINVAL, "readlink", n.path());
+            throw new ErrnoException(Errno.EINVAL, "readlink", nodes.path(n));
         }
-        try (DirHandles.Handle dir = handles.acquire(e.layer(), n.parent().path())) {
-            return Sys.readlinkAt(dir.fd(), n.name());
+        NodeTable.Location<Entry> at = nodes.locate(n);
+        try (DirHandles.Handle dir = handles.acquire(e.layer(), at.parentPath())) {
+            return Sys.readlinkAt(dir.fd(), at.name());
         }
     }
 
@@ -244,7 +213,7 @@ public final class OverlayFs implements FuseFilesystem {
     public OpenReply open(Caller c, long nodeid, int flags) throws ErrnoException {
         Node<Entry> n = node(nodeid);
         if (n.payload().isDir()) {
-            throw new ErrnoException(Errno.EISDIR, "open", n.path());
+            throw new ErrnoException(Errno.EISDIR, "open", nodes.path(n));
         }
         boolean write = OpenFiles.wantsWrite(flags);
         if (write) {
@@ -257,7 +226,7 @@ public final class OverlayFs implements FuseFilesystem {
         Fd own = ownFds.of(n);
         if (own != null) {
             if (write && !CopyUp.inUpper(n.payload())) {
-                throw new ErrnoException(Errno.ESTALE, "open", n.path()); // an unlinked lower file is never copied up
+                throw new ErrnoException(Errno.ESTALE, "open", nodes.path(n)); // an unlinked lower file is never copied up
             }
             return answer(n, killSetIdOnTruncate(c, flags, files.reopen(n, own, flags)), own, write);
         }
@@ -355,74 +324,17 @@ public final class OverlayFs implements FuseFilesystem {
 
     @Override
     public OpenReply opendir(Caller c, long nodeid, int flags) throws ErrnoException {
-        Node<Entry> n = node(nodeid);
-        if (!n.payload().isDir()) {
-            throw new ErrnoException(Errno.ENOTDIR, "opendir", n.path());
-        }
-        return OpenReply.cachedDirectory(dirs.add(new OpenDir()));
+        return listings.open(node(nodeid));
     }
 
     @Override
     public void readdir(Caller c, long nodeid, long fh, long offset, DirSink sink) throws ErrnoException {
-        Node<Entry> n = node(nodeid);
-        OpenDir od = dirs.get(fh);
-        if (od == null) {
-            throw new ErrnoException(Errno.EBADF, "readdir", "fh " + fh);
-        }
-        List<MergedListing.Item> items = od.items;
-        if (items == null || offset == 0) {
-            items = withDots(n, listing.list(n.path(), n.payload().dirLayers(), (name, realIno) -> liveIdentity(n, name, realIno),
-                    !readOnly));
-            od.items = items;
-        }
-        for (int i = (int) Math.min(offset, items.size()); i < items.size(); i++) {
-            MergedListing.Item it = items.get(i);
-            if (!sink.plus()) {
-                if (!sink.add(it.name(), it.ino(), it.type(), i + 1)) {
-                    return;
-                }
-                continue;
-            }
-            if (!sink.fits(it.name())) {
-                return;
-            }
-            EntryReply e;
-            if (i < 2) {
-                e = EntryReply.uncached(Attributes.typeOnly(it.ino(), it.type() << 12));
-            } else {
-                e = lookupEntry(n, it.name());
-                if (e.nodeId() == 0) {
-                    continue; // vanished since the listing was made
-                }
-            }
-            sink.addPlus(it.name(), e, e.attributes().stat().mode() >>> 12, i + 1);
-        }
-    }
-
-    /** The identity the live upper node of {@code name} in {@code dir} reports, if it has one. */
-    private long[] liveIdentity(Node<Entry> dir, String name, long realIno) {
-        Node<Entry> child = nodes.child(dir, name);
-        if (child == null) {
-            return null;
-        }
-        Entry ce = child.payload();
-        return ce.layer() == 0 && ce.stat().ino() == realIno ? new long[] {ce.idDev(), ce.idIno()} : null;
-    }
-
-    private List<MergedListing.Item> withDots(Node<Entry> n, List<MergedListing.Item> entries) throws ErrnoException {
-        List<MergedListing.Item> all = new ArrayList<>(entries.size() + 2);
-        Entry e = n.payload();
-        all.add(new MergedListing.Item(".", inodes.map(e.idDev(), e.idIno()), Linux.S_IFDIR >>> 12));
-        Node<Entry> p = n.parent() != null ? n.parent() : n;
-        Entry pe = p.payload();
-        all.add(new MergedListing.Item("..", inodes.map(pe.idDev(), pe.idIno()), Linux.S_IFDIR >>> 12));
-        all.addAll(entries);
-        return all;
+        listings.read(node(nodeid), fh, offset, sink);
     }
 
     @Override
     public void releasedir(long nodeid, long fh) {
-        dirs.remove(fh);
+        listings.release(fh);
     }
 
     @Override
@@ -444,7 +356,7 @@ public final class OverlayFs implements FuseFilesystem {
     public void access(Caller c, long nodeid, int mask) throws ErrnoException {
         Node<Entry> n = node(nodeid);
         if ((mask & Linux.W_OK) != 0 && readOnly) {
-            throw new ErrnoException(Errno.EROFS, "access", n.path());
+            throw new ErrnoException(Errno.EROFS, "access", nodes.path(n));
         }
     }
 
@@ -459,21 +371,21 @@ public final class OverlayFs implements FuseFilesystem {
         long dev = Stat.makedev((rdev >>> 8) & 0xfff, (rdev & 0xff) | ((rdev >>> 12) & 0xfff00));
         Entry e = writes("mknod").create(c, p, name, false, mode,
                 (w, tmp) -> Sys.mknodAt(w, tmp, (mode & Linux.S_IFMT) | 0600, dev));
-        return made(p, name, e);
+        return lookups.made(p, name, e);
     }
 
     @Override
     public EntryReply mkdir(Caller c, long parent, String name, int mode, int umask) throws ErrnoException {
         Node<Entry> p = dir(parent);
         Entry e = writes("mkdir").create(c, p, name, true, mode, (w, tmp) -> Sys.mkdirAt(w, tmp, 0700));
-        return made(p, name, e);
+        return lookups.made(p, name, e);
     }
 
     @Override
     public EntryReply symlink(Caller c, long parent, String name, String target) throws ErrnoException {
         Node<Entry> p = dir(parent);
         Entry e = writes("symlink").create(c, p, name, false, -1, (w, tmp) -> Sys.symlinkAt(target, w, tmp));
-        return made(p, name, e);
+        return lookups.made(p, name, e);
     }
 
     @Override
@@ -484,7 +396,7 @@ public final class OverlayFs implements FuseFilesystem {
         // The new name is the same node, as the names are one inode: the kernel sees the new
         // nlink in this reply, and a write or lock through either name is seen through both.
         nodes.link(src, p, newName, e.linkKey(true));
-        return new EntryReply(src.id(), attr(e, e.stat()));
+        return lookups.reply(src, e);
     }
 
     @Override
@@ -518,7 +430,7 @@ public final class OverlayFs implements FuseFilesystem {
             }
             throw ex;
         }
-        EntryReply out = made(p, name, e);
+        EntryReply out = lookups.made(p, name, e);
         Node<Entry> n = nodes.get(out.nodeId());
         long fh = files.add(n, opened[0], access != Linux.O_RDONLY);
         return new Created(out, answer(n, fh, null, access != Linux.O_RDONLY));
@@ -535,7 +447,7 @@ public final class OverlayFs implements FuseFilesystem {
             try {
                 Sys.fchown(fd, w.ownerFor(c), w.groupFor(c, dirStat));
                 Sys.fchmod(fd, mode & 07777);
-                Entry e = Entry.of(Sys.stat(fd), 0, null);
+                Entry e = Entry.of(Sys.stat(fd), Layer.UPPER, null);
                 // A name no real entry can have (it holds a NUL), dropped at once: the file has none.
                 String none = "\0tmpfile" + anonymousNames.incrementAndGet();
                 Node<Entry> n = nodes.lookup(p, none, e, (o, f) -> null);
@@ -543,7 +455,7 @@ public final class OverlayFs implements FuseFilesystem {
                 Fd anon = Sys.dup(fd);
                 ownFds.addAnonymous(n.id(), anon);
                 long fh = files.add(n, fd, true);
-                return new Created(new EntryReply(n.id(), attr(e, e.stat())), answer(n, fh, anon, true));
+                return new Created(lookups.reply(n, e), answer(n, fh, anon, true));
             } catch (ErrnoException | RuntimeException ex) {
                 fd.close();
                 throw ex;
@@ -554,51 +466,7 @@ public final class OverlayFs implements FuseFilesystem {
     @Override
     public Attributes setattr(Caller c, long nodeid, SetAttr a) throws ErrnoException {
         Node<Entry> n = node(nodeid);
-        Writes w = writes("setattr");
-        Fd own = ownFds.toChange(n);
-        if (own != null) {
-            UpperObject o = UpperObject.open(own);
-            apply(o, a);
-            Stat st = o.stat();
-            n.setPayload(n.payload().withStat(st));
-            return attr(n.payload(), st);
-        }
-        try (DirHandles.Handle up = w.upperParentOf(n)) {
-            apply(UpperObject.named(up.fd(), Writes.nameIn(n)), a);
-            return attr(n.payload(), w.refresh(n, up.fd()));
-        }
-    }
-
-    private void apply(UpperObject o, SetAttr a) throws ErrnoException {
-        if (a.size() >= 0) {
-            OpenFiles.OpenFile f = a.fh() != -1 ? files.get(a.fh()) : null;
-            if (f != null && f.writable) {
-                Sys.ftruncate(f.fd, a.size());
-            } else {
-                o.truncate(a.size());
-            }
-        }
-        if (a.changesOwner()) {
-            o.chown(a.uid() != -1 ? owners.diskUid(a.uid()) : -1, a.gid() != -1 ? owners.diskGid(a.gid()) : -1);
-        }
-        if (a.mode() != -1) {
-            o.chmod(a.mode());
-        }
-        if (a.changesTimes()) {
-            o.utimens(seconds(a.atime()), nanos(a.atime()), seconds(a.mtime()), nanos(a.mtime()));
-        }
-    }
-
-    private static long seconds(SetAttr.Time t) {
-        return t == null || t.now() ? 0 : t.sec();
-    }
-
-    /** The nanoseconds utimensat takes for one time: the value, UTIME_NOW, or UTIME_OMIT when not set. */
-    private static long nanos(SetAttr.Time t) {
-        if (t == null) {
-            return Sys.UTIME_OMIT;
-        }
-        return t.now() ? Sys.UTIME_NOW : t.nsec();
+        return attributeChanges.change(writes("setattr"), n, a);
     }
 
     @Override

@@ -54,7 +54,7 @@ final class OwnDescriptors {
             fd = files.anyOpen(n.id());
         }
         if (fd == null) {
-            throw new ErrnoException(Errno.ESTALE, "node", n.path());
+            throw new ErrnoException(Errno.ESTALE, "node", nodes.path(n));
         }
         return fd;
     }
@@ -63,7 +63,7 @@ final class OwnDescriptors {
     Fd toChange(Node<Entry> n) throws ErrnoException {
         Fd fd = of(n);
         if (fd != null && !CopyUp.inUpper(n.payload())) {
-            throw new ErrnoException(Errno.ENOENT, "change", n.path()); // an unlinked lower file stays as it is
+            throw new ErrnoException(Errno.ENOENT, "change", nodes.path(n)); // an unlinked lower file stays as it is
         }
         return fd;
     }

@@ -21,11 +21,14 @@ final class Passthrough {
     private final Kernel kernel;
     private final List<Layer> layers;
     private final NodeTable<Entry> nodes;
+    private final NodeLocks locks;
     private final CopyUp copyUp;
     private final OpenFiles files;
     private final BackingIds backing;
 
-    Passthrough(Kernel kernel, List<Layer> layers, NodeTable<Entry> nodes, CopyUp copyUp, OpenFiles files) {
+    Passthrough(Kernel kernel, List<Layer> layers, NodeTable<Entry> nodes, NodeLocks locks, CopyUp copyUp,
+                OpenFiles files) {
+        this.locks = locks;
         this.kernel = kernel;
         this.layers = layers;
         this.nodes = nodes;
@@ -44,21 +47,22 @@ final class Passthrough {
      */
     void beforeOpen(Node<Entry> n, boolean write) throws ErrnoException {
         BackingIds.Backing live = backing.get(n.id());
-        if (live == null || live.layer() == 0 || !write && live.layer() == n.payload().layer()) {
+        if (live == null || live.layer() == Layer.UPPER || !write && live.layer() == n.payload().layer()) {
             return;
         }
-        Node<Entry> parent = n.parent();
-        synchronized (n) {
-            if (nodes.child(parent, n.name()) == n) {
+        NodeTable.Location<Entry> at = locks.with(n, () -> {
+            NodeTable.Location<Entry> here = nodes.locate(n);
+            if (nodes.child(here.parent(), here.name()) == n) {
                 if (write && !CopyUp.inUpper(n.payload())) {
-                    copyUp.ensure(parent);
+                    copyUp.ensure(here.parent());
                     copyUp.copyBeside(n);
                 }
-                nodes.detach(parent, n.name());
+                nodes.detach(here.parent(), here.name());
             }
-        }
-        kernel.invalidateEntry(parent.id(), n.name());
-        throw new ErrnoException(Errno.ESTALE, "open", n.path());
+            return here;
+        });
+        kernel.invalidateEntry(at.parent().id(), at.name());
+        throw new ErrnoException(Errno.ESTALE, "open", nodes.path(n));
     }
 
     /**
@@ -84,7 +88,7 @@ final class Passthrough {
             return kernel.backingOpen(anon);
         }
         Entry e = n.payload();
-        try (Fd file = Sys.openBeneath(layers.get(e.layer()).root(), n.path(), Linux.O_PATH | Linux.O_NOFOLLOW)) {
+        try (Fd file = Sys.openBeneath(layers.get(e.layer()).root(), nodes.path(n), Linux.O_PATH | Linux.O_NOFOLLOW)) {
             return kernel.backingOpen(file);
         } catch (ErrnoException ex) {
             if (ex.errno() == Errno.ELOOP || ex.errno() == Errno.EPERM || ex.errno() == Errno.EOPNOTSUPP) {

@@ -1,10 +1,14 @@
 package jover.overlay;
 
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import jover.sys.DirEntry;
 import jover.sys.Errno;
 import jover.sys.ErrnoException;
 import jover.sys.Fd;
+import jover.sys.Linux;
 import jover.sys.Raw;
 import jover.sys.Stat;
 import jover.sys.Sys;
@@ -73,12 +77,57 @@ final class Whiteouts {
         return Arrays.equals(xattrOrNull(dir, opaqueXattr), X);
     }
 
+    /**
+     * What a directory says about the whiteouts in it, noted once per cached descriptor: whether
+     * its opaque xattr is "x" (empty files with a whiteout xattr in it are whiteouts), and the
+     * names its AUFS {@code .wh.NAME} files hide, read on first need. A snapshot: the write path
+     * must drop the handle of a directory whose AUFS whiteouts it changes.
+     */
+    private final class DirForms {
+        final boolean xattrWhiteouts;
+        private volatile Set<String> aufsWhiteouts;
+
+        DirForms(Fd dir) throws ErrnoException {
+            this.xattrWhiteouts = marksXattrWhiteouts(dir);
+        }
+
+        /** One pass over the directory replaces a statx of ".wh.NAME" per lookup. */
+        Set<String> aufsWhiteouts(Fd dir) throws ErrnoException {
+            Set<String> names = aufsWhiteouts;
+            if (names == null) {
+                names = readAufsWhiteouts(dir);
+                aufsWhiteouts = names;
+            }
+            return names;
+        }
+    }
+
+    private DirForms forms(DirHandles.Handle dir) throws ErrnoException {
+        return dir.memo(DirForms::new);
+    }
+
+    private static Set<String> readAufsWhiteouts(Fd dir) throws ErrnoException {
+        Set<String> names = Set.of();
+        try (Fd scan = Sys.openAt(dir, ".", Linux.O_RDONLY | Linux.O_DIRECTORY, 0)) {
+            for (DirEntry e : Sys.readDir(scan)) {
+                String n = e.name();
+                if (isAufsName(n) && !n.equals(AUFS_OPAQUE)) {
+                    if (names.isEmpty()) {
+                        names = new HashSet<>();
+                    }
+                    names.add(n.substring(AUFS_PREFIX.length()));
+                }
+            }
+        }
+        return names;
+    }
+
     /** Whether {@code name}, found in {@code parent} with attributes {@code st}, is a whiteout. */
     boolean isWhiteout(Stat st, DirHandles.Handle parent, String name) throws ErrnoException {
         if (st.isCharDevice00()) {
             return true;
         }
-        if (st.isReg() && st.size() == 0 && parent.xattrWhiteouts) {
+        if (st.isReg() && st.size() == 0 && forms(parent).xattrWhiteouts) {
             try {
                 Sys.getxattrAt(parent.fd(), name, whiteoutXattr);
                 return true;
@@ -93,7 +142,7 @@ final class Whiteouts {
 
     /** Whether an AUFS whiteout for {@code name} stands in {@code parent}. */
     boolean hasAufsWhiteout(DirHandles.Handle parent, String name) throws ErrnoException {
-        return parent.aufsWhiteouts().contains(name);
+        return forms(parent).aufsWhiteouts(parent.fd()).contains(name);
     }
 
     /** Whether the open directory is opaque in any form. */

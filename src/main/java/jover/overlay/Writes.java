@@ -18,7 +18,6 @@ import jover.sys.Sys;
  * also holds the directory locks that keep two changes of one name apart.
  */
 final class Writes {
-    private static final byte[] YES = {'y'};
 
     private final NodeTable<Entry> nodes;
     private final DirHandles handles;
@@ -26,7 +25,7 @@ final class Writes {
     private final MergedListing listing;
     private final CopyUp copyUp;
     private final WorkDir work;
-    private final String opaqueXattr;
+    private final UpperFormat format;
     private final Owners owners;
 
     Writes(NodeTable<Entry> nodes, DirHandles handles, Resolver resolver, MergedListing listing, CopyUp copyUp,
@@ -38,13 +37,13 @@ final class Writes {
         this.listing = listing;
         this.copyUp = copyUp;
         this.work = work;
-        this.opaqueXattr = whiteouts.xattrPrefix() + "opaque";
+        this.format = new UpperFormat(whiteouts);
     }
 
     /** The entry {@code name} resolves to in directory node {@code dir}, or null. */
     Entry find(Node<Entry> dir, String name) throws ErrnoException {
         try {
-            return resolver.lookup(dir.path(), dir.payload().dirLayers(), name);
+            return resolver.lookup(nodes.path(dir), dir.payload().dirLayers(), name);
         } catch (ErrnoException e) {
             if (e.errno() == Errno.ENOENT) {
                 return null;
@@ -54,24 +53,13 @@ final class Writes {
     }
 
     private boolean visibleBelow(Node<Entry> dir, String name) throws ErrnoException {
-        return resolver.visibleBelowUpper(dir.path(), dir.payload().dirLayers(), name);
+        return resolver.visibleBelowUpper(nodes.path(dir), dir.payload().dirLayers(), name);
     }
 
     /** A directory in the upper layer: copies {@code dir} up and opens it. Close the handle. */
     DirHandles.Handle upperDir(Node<Entry> dir) throws ErrnoException {
         copyUp.ensure(dir);
-        return handles.acquire(0, dir.path());
-    }
-
-    private static boolean isUpperWhiteout(Fd upperDir, String name) throws ErrnoException {
-        try {
-            return Sys.statAt(upperDir, name).isCharDevice00();
-        } catch (ErrnoException e) {
-            if (e.errno() == Errno.ENOENT) {
-                return false;
-            }
-            throw e;
-        }
+        return handles.acquire(Layer.UPPER, nodes.path(dir));
     }
 
     // ---- creating ----
@@ -95,7 +83,7 @@ final class Writes {
         String tmp = work.tempName();
         Fd w = work.fd();
         try (DirHandles.Handle up = upperDir(dir)) {
-            boolean overWhiteout = isUpperWhiteout(up.fd(), name);
+            boolean overWhiteout = format.isWhiteout(up.fd(), name);
             Stat parent = Sys.stat(up.fd());
             boolean inheritGroup = (parent.mode() & Linux.S_ISGID) != 0;
             try {
@@ -106,14 +94,14 @@ final class Writes {
                     Sys.chmodAt(w, tmp, isDir && inheritGroup ? m | Linux.S_ISGID : m);
                 }
                 if (isDir && overWhiteout) {
-                    Sys.setxattrAt(w, tmp, opaqueXattr, YES, 0);
+                    format.markOpaque(w, tmp);
                 }
                 publish(up.fd(), name, tmp, isDir, overWhiteout);
             } catch (ErrnoException | RuntimeException e) {
                 discard(tmp);
                 throw e;
             }
-            return Entry.of(Sys.statAt(up.fd(), name), 0, isDir ? new int[] {0} : null);
+            return Entry.of(Sys.statAt(up.fd(), name), Layer.UPPER, isDir ? new int[] {Layer.UPPER} : null);
         }
     }
 
@@ -153,24 +141,25 @@ final class Writes {
         if (src.isDir()) {
             throw new ErrnoException(Errno.EPERM, "link", old.name());
         }
-        try (DirHandles.Handle from = handles.acquire(0, old.parent().path()); DirHandles.Handle up = upperDir(dir)) {
-            boolean overWhiteout = isUpperWhiteout(up.fd(), newName);
+        NodeTable.Location<Entry> at = nodes.locate(old);
+        try (DirHandles.Handle from = handles.acquire(Layer.UPPER, at.parentPath()); DirHandles.Handle up = upperDir(dir)) {
+            boolean overWhiteout = format.isWhiteout(up.fd(), newName);
             Fd target = overWhiteout ? work.fd() : up.fd();
             String name = overWhiteout ? work.tempName() : newName;
             if (anon != null) {
                 Sys.linkFd(anon, target, name);
             } else {
-                Sys.linkAt(from.fd(), old.name(), target, name);
+                Sys.linkAt(from.fd(), at.name(), target, name);
             }
             if (overWhiteout) {
                 Sys.renameAt(work.fd(), name, up.fd(), newName, 0);
             }
-            if (src.idIno() != src.stat().ino() || src.idDev() != src.stat().dev()) {
+            if (src.hasOtherIdentity()) {
                 copyUp.markImpure(up.fd()); // an entry with an origin now lives here
             }
             Stat st = Sys.statAt(up.fd(), newName);
-            old.setPayload(src.withStat(st));
-            return new Entry(st, 0, null, src.idDev(), src.idIno());
+            nodes.update(old, now -> now.withStat(st));
+            return Entry.of(st, Layer.UPPER, null).withIdentity(src.id());
         }
     }
 
@@ -195,12 +184,12 @@ final class Writes {
         if (!e.isDir()) {
             throw new ErrnoException(Errno.ENOTDIR, "rmdir", name);
         }
-        String path = Resolver.childPath(dir.path(), name);
+        String path = Resolver.childPath(nodes.path(dir), name);
         if (!listing.list(path, e.dirLayers()).isEmpty()) {
             throw new ErrnoException(Errno.ENOTEMPTY, "rmdir", name);
         }
         remove(dir, name, e);
-        handles.invalidateTree(0, path);
+        handles.invalidateTree(Layer.UPPER, path);
     }
 
     /**
@@ -211,7 +200,7 @@ final class Writes {
         boolean below = visibleBelow(dir, name);
         try (DirHandles.Handle up = upperDir(dir)) {
             if (!CopyUp.inUpper(e)) {
-                Sys.mknodAt(up.fd(), name, Linux.S_IFCHR, 0);
+                format.makeWhiteout(up.fd(), name);
             } else if (!e.isDir() && !below) {
                 Sys.unlinkAt(up.fd(), name, 0);
             } else {
@@ -228,19 +217,10 @@ final class Writes {
      * leaving a whiteout in its place in the same step when {@code whiteout} is set.
      */
     private void moveToWork(Fd upperDir, String name, String tmp, boolean whiteout) throws ErrnoException {
-        if (!whiteout) {
+        if (whiteout) {
+            format.moveOutLeavingWhiteout(upperDir, name, work.fd(), tmp);
+        } else {
             Sys.renameAt(upperDir, name, work.fd(), tmp, 0);
-            return;
-        }
-        try {
-            Sys.renameAt(upperDir, name, work.fd(), tmp, Linux.RENAME_WHITEOUT);
-        } catch (ErrnoException e) {
-            if (e.errno() != Errno.EINVAL && e.errno() != Errno.EOPNOTSUPP) {
-                throw e;
-            }
-            // no RENAME_WHITEOUT here: make the whiteout first and exchange it in
-            Sys.mknodAt(work.fd(), tmp, Linux.S_IFCHR, 0);
-            Sys.renameAt(work.fd(), tmp, upperDir, name, Linux.RENAME_EXCHANGE);
         }
     }
 
@@ -287,7 +267,7 @@ final class Writes {
         if (dir == newDir && name.equals(newName)) {
             return;
         }
-        String dstPath = Resolver.childPath(newDir.path(), newName);
+        String dstPath = Resolver.childPath(nodes.path(newDir), newName);
         // The kernel's order: type checks (the VFS's), then EXDEV for a directory with a lower
         // part (before the target is looked at), then ENOTEMPTY.
         if (dst != null && !exchange) {
@@ -305,9 +285,11 @@ final class Writes {
             throw new ErrnoException(Errno.ENOTEMPTY, "rename", newName);
         }
         // Hold a node for each side while copying up (the kernel has them; counts stay balanced).
-        Node<Entry> srcNode = nodes.lookup(dir, name, src, (o, f) -> o.afterLookup(f) != null ? o : null, src.linkKey(true));
+        Node<Entry> srcNode = nodes.lookup(dir, name, src, (o, f) -> o.afterLookup(f) != null ? o : null, src.linkKey(true),
+                NodeTable.CURRENT);
         Node<Entry> dstNode = exchange
-                ? nodes.lookup(newDir, newName, dst, (o, f) -> o.afterLookup(f) != null ? o : null, dst.linkKey(true)) : null;
+                ? nodes.lookup(newDir, newName, dst, (o, f) -> o.afterLookup(f) != null ? o : null, dst.linkKey(true),
+                        NodeTable.CURRENT) : null;
         try {
             renameCopiedUp(dir, name, newDir, newName, srcNode, dstNode, dst);
         } finally {
@@ -320,14 +302,14 @@ final class Writes {
 
     private void renameCopiedUp(Node<Entry> dir, String name, Node<Entry> newDir, String newName,
                                 Node<Entry> srcNode, Node<Entry> dstNode, Entry dst) throws ErrnoException {
-        String srcPath = srcNode.path();
-        String dstPath = Resolver.childPath(newDir.path(), newName);
+        String srcPath = nodes.path(srcNode);
+        String dstPath = Resolver.childPath(nodes.path(newDir), newName);
         boolean srcBelow = visibleBelow(dir, name);
         Entry src = copyUp.ensure(srcNode);
         if (dstNode != null) {
             copyUp.ensure(dstNode);
         }
-        boolean opaque = false;
+        boolean opaque;
         try (DirHandles.Handle from = upperDir(dir); DirHandles.Handle to = upperDir(newDir)) {
             // impure before the move (as the kernel), so no crash leaves an origin in an unmarked directory
             if (hasOrigin(src)) {
@@ -336,52 +318,76 @@ final class Writes {
             if (dstNode != null && hasOrigin(dstNode.payload())) {
                 copyUp.markImpure(from.fd());
             }
-            if (dstNode != null) {
-                Sys.renameAt(from.fd(), name, to.fd(), newName, Linux.RENAME_EXCHANGE);
-                if (src.isDir() && newDir.payload().isMerged() && !isOpaque(to.fd(), newName)) {
-                    Sys.setxattrAt(to.fd(), newName, opaqueXattr, YES, 0);
-                    opaque = true;
-                }
-                if (dst.isDir() && dir.payload().isMerged() && !isOpaque(from.fd(), name)) {
-                    Sys.setxattrAt(from.fd(), name, opaqueXattr, YES, 0);
-                    dstNode.setPayload(opaqueUpperDir(dstNode.payload()));
-                }
-            } else {
-                String cleared = null;
-                if (dst != null && dst.isDir() && CopyUp.inUpper(dst)) {
-                    cleared = clearEmptyDir(to.fd(), newName); // it may still hold whiteouts
-                }
-                if (src.isDir() && isUpperWhiteout(to.fd(), newName)) {
-                    Sys.renameAt(from.fd(), name, to.fd(), newName, Linux.RENAME_EXCHANGE);
-                    if (!srcBelow) {
-                        Sys.unlinkAt(from.fd(), name, 0); // the whiteout came back to the old name
-                    }
-                } else if (srcBelow) {
-                    renameLeavingWhiteout(from.fd(), name, to.fd(), newName);
-                } else {
-                    Sys.renameAt(from.fd(), name, to.fd(), newName, 0);
-                }
-                // An upper-only directory moved into a merged one is made opaque (as the kernel
-                // does), so nothing from the lower layers can merge into it at its new name.
-                if (src.isDir() && newDir.payload().isMerged() && !isOpaque(to.fd(), newName)) {
-                    Sys.setxattrAt(to.fd(), newName, opaqueXattr, YES, 0);
-                    opaque = true;
-                }
-                if (cleared != null) {
-                    work.remove(cleared);
-                }
-            }
+            Move m = new Move(from.fd(), name, to.fd(), newName);
+            opaque = dstNode != null ? exchangeUpper(m, dir, newDir, src, dstNode, dst)
+                    : moveUpper(m, newDir, src, dst, srcBelow);
         }
         if (src.isDir()) {
-            handles.invalidateTree(0, srcPath);
+            handles.invalidateTree(Layer.UPPER, srcPath);
         }
         if (dst != null && dst.isDir()) {
-            handles.invalidateTree(0, dstPath);
+            handles.invalidateTree(Layer.UPPER, dstPath);
         }
         nodes.move(dir, name, newDir, newName, dstNode != null);
         if (opaque) {
-            srcNode.setPayload(opaqueUpperDir(src));
+            nodes.update(srcNode, Writes::opaqueUpperDir);
         }
+    }
+
+    /** A rename in the upper layer: {@code name} in {@code from} to {@code newName} in {@code to}. */
+    private record Move(Fd from, String name, Fd to, String newName) {
+    }
+
+    /**
+     * RENAME_EXCHANGE of two upper objects; a directory moved into a merged directory is made
+     * opaque there. Returns whether the source was made opaque.
+     */
+    private boolean exchangeUpper(Move m, Node<Entry> dir, Node<Entry> newDir, Entry src, Node<Entry> dstNode,
+                                  Entry dst) throws ErrnoException {
+        Sys.renameAt(m.from(), m.name(), m.to(), m.newName(), Linux.RENAME_EXCHANGE);
+        boolean opaque = false;
+        if (src.isDir() && newDir.payload().isMerged() && !format.isMarkedOpaque(m.to(), m.newName())) {
+            format.markOpaque(m.to(), m.newName());
+            opaque = true;
+        }
+        if (dst.isDir() && dir.payload().isMerged() && !format.isMarkedOpaque(m.from(), m.name())) {
+            format.markOpaque(m.from(), m.name());
+            nodes.update(dstNode, Writes::opaqueUpperDir);
+        }
+        return opaque;
+    }
+
+    /**
+     * A plain rename of an upper object, over whatever {@code dst} is (an empty upper directory
+     * is cleared first), leaving a whiteout where a lower object stays visible. An upper-only
+     * directory moved into a merged one is made opaque (as the kernel does), so nothing from the
+     * lower layers can merge into it at its new name. Returns whether it was made opaque.
+     */
+    private boolean moveUpper(Move m, Node<Entry> newDir, Entry src, Entry dst, boolean srcBelow)
+            throws ErrnoException {
+        String cleared = null;
+        if (dst != null && dst.isDir() && CopyUp.inUpper(dst)) {
+            cleared = clearEmptyDir(m.to(), m.newName()); // it may still hold whiteouts
+        }
+        if (src.isDir() && format.isWhiteout(m.to(), m.newName())) {
+            Sys.renameAt(m.from(), m.name(), m.to(), m.newName(), Linux.RENAME_EXCHANGE);
+            if (!srcBelow) {
+                Sys.unlinkAt(m.from(), m.name(), 0); // the whiteout came back to the old name
+            }
+        } else if (srcBelow) {
+            format.renameLeavingWhiteout(m.from(), m.name(), m.to(), m.newName());
+        } else {
+            Sys.renameAt(m.from(), m.name(), m.to(), m.newName(), 0);
+        }
+        boolean opaque = false;
+        if (src.isDir() && newDir.payload().isMerged() && !format.isMarkedOpaque(m.to(), m.newName())) {
+            format.markOpaque(m.to(), m.newName());
+            opaque = true;
+        }
+        if (cleared != null) {
+            work.remove(cleared);
+        }
+        return opaque;
     }
 
     /**
@@ -397,58 +403,47 @@ final class Writes {
         Sys.mkdirAt(w, tmp, 0700);
         Sys.chownAt(w, tmp, st.uid(), st.gid());
         Sys.chmodAt(w, tmp, st.mode() & 07777);
-        Sys.setxattrAt(w, tmp, opaqueXattr, YES, 0);
+        format.markOpaque(w, tmp);
         Sys.renameAt(w, tmp, dir, name, Linux.RENAME_EXCHANGE);
         return tmp;
     }
 
     private static Entry opaqueUpperDir(Entry e) {
-        return new Entry(e.stat(), 0, new int[] {0}, e.idDev(), e.idIno());
-    }
-
-    private boolean isOpaque(Fd dir, String name) throws ErrnoException {
-        try {
-            return Sys.getxattrAt(dir, name, opaqueXattr).length > 0;
-        } catch (ErrnoException e) {
-            if (e.errno() == Errno.ENODATA) {
-                return false;
-            }
-            throw e;
-        }
+        return new Entry(e.stat(), Layer.UPPER, new int[] {Layer.UPPER}, e.idDev(), e.idIno());
     }
 
     private static boolean hasOrigin(Entry e) {
-        return e.idIno() != e.stat().ino() || e.idDev() != e.stat().dev();
-    }
-
-    private void renameLeavingWhiteout(Fd from, String name, Fd to, String newName) throws ErrnoException {
-        try {
-            Sys.renameAt(from, name, to, newName, Linux.RENAME_WHITEOUT);
-        } catch (ErrnoException e) {
-            if (e.errno() != Errno.EINVAL && e.errno() != Errno.EOPNOTSUPP) {
-                throw e;
-            }
-            Sys.renameAt(from, name, to, newName, 0);
-            Sys.mknodAt(from, name, Linux.S_IFCHR, 0);
-        }
+        return e.hasOtherIdentity();
     }
 
     // ---- attributes ----
 
-    /** The upper directory holding node {@code n}'s upper object, and its name there ("." for the root). */
-    DirHandles.Handle upperParentOf(Node<Entry> n) throws ErrnoException {
-        copyUp.ensure(n);
-        return handles.acquire(0, n.parent() == null ? "" : n.parent().path());
+    /** An upper object by name: its upper directory (a handle to close) and its name there. */
+    record UpperName(DirHandles.Handle dir, String name) implements AutoCloseable {
+        UpperObject object() {
+            return UpperObject.named(dir.fd(), name);
+        }
+
+        @Override
+        public void close() {
+            dir.close();
+        }
     }
 
-    static String nameIn(Node<Entry> n) {
-        return n.parent() == null ? "." : n.name();
+    /** Node {@code n}'s upper object, copied up first, where its name is now ("." in "" for the root). */
+    UpperName upperNameOf(Node<Entry> n) throws ErrnoException {
+        copyUp.ensure(n);
+        if (n.parent() == null) {
+            return new UpperName(handles.acquire(Layer.UPPER, ""), ".");
+        }
+        NodeTable.Location<Entry> at = nodes.locate(n);
+        return new UpperName(handles.acquire(Layer.UPPER, at.parentPath()), at.name());
     }
 
     /** Fresh attributes of a node's upper object; the node's entry is updated with them. */
-    Stat refresh(Node<Entry> n, Fd upperParent) throws ErrnoException {
-        Stat st = Sys.statAt(upperParent, nameIn(n));
-        n.setPayload(n.payload().withStat(st));
+    Stat refresh(Node<Entry> n, UpperName at) throws ErrnoException {
+        Stat st = Sys.statAt(at.dir().fd(), at.name());
+        nodes.update(n, now -> now.withStat(st));
         return st;
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import jover.fuse.server.Caller;
 import jover.node.Node;
+import jover.node.NodeTable;
 import jover.sys.Capabilities;
 import jover.sys.Errno;
 import jover.sys.ErrnoException;
@@ -16,11 +17,13 @@ import jover.sys.Sys;
  * fuse-overlayfs's markers cannot be forged.
  */
 final class Xattrs {
+    private final NodeTable<Entry> nodes;
     private final Whiteouts whiteouts;
     private final DirHandles handles;
     private final OwnDescriptors own;
 
-    Xattrs(Whiteouts whiteouts, DirHandles handles, OwnDescriptors own) {
+    Xattrs(NodeTable<Entry> nodes, Whiteouts whiteouts, DirHandles handles, OwnDescriptors own) {
+        this.nodes = nodes;
         this.whiteouts = whiteouts;
         this.handles = handles;
         this.own = own;
@@ -37,12 +40,13 @@ final class Xattrs {
             return Sys.fgetxattr(fd, real);
         }
         if (e.isDir()) {
-            try (DirHandles.Handle dir = handles.acquire(e.layer(), n.path())) {
+            try (DirHandles.Handle dir = handles.acquire(e.layer(), nodes.path(n))) {
                 return Sys.fgetxattr(dir.fd(), real);
             }
         }
-        try (DirHandles.Handle dir = handles.acquire(e.layer(), n.parent().path())) {
-            return Sys.getxattrAt(dir.fd(), n.name(), real);
+        NodeTable.Location<Entry> at = nodes.locate(n);
+        try (DirHandles.Handle dir = handles.acquire(e.layer(), at.parentPath())) {
+            return Sys.getxattrAt(dir.fd(), at.name(), real);
         }
     }
 
@@ -53,12 +57,13 @@ final class Xattrs {
         if (fd != null) {
             names = Sys.flistxattr(fd);
         } else if (e.isDir()) {
-            try (DirHandles.Handle dir = handles.acquire(e.layer(), n.path())) {
+            try (DirHandles.Handle dir = handles.acquire(e.layer(), nodes.path(n))) {
                 names = Sys.flistxattr(dir.fd());
             }
         } else {
-            try (DirHandles.Handle dir = handles.acquire(e.layer(), n.parent().path())) {
-                names = Sys.listxattrAt(dir.fd(), n.name());
+            NodeTable.Location<Entry> at = nodes.locate(n);
+            try (DirHandles.Handle dir = handles.acquire(e.layer(), at.parentPath())) {
+                names = Sys.listxattrAt(dir.fd(), at.name());
             }
         }
         // trusted.* names are listed only to callers with CAP_SYS_ADMIN, as the kernel's
@@ -91,8 +96,8 @@ final class Xattrs {
             change(UpperObject.open(fd), real, value, flags);
             return;
         }
-        try (DirHandles.Handle up = w.upperParentOf(n)) {
-            change(UpperObject.named(up.fd(), Writes.nameIn(n)), real, value, flags);
+        try (Writes.UpperName up = w.upperNameOf(n)) {
+            change(up.object(), real, value, flags);
         }
     }
 

@@ -460,7 +460,7 @@ class NodeTableModelTest {
             return f;
         };
         Node<String> got = key == null ? table.lookup(parent, name, fresh, merge)
-                : table.lookup(parent, name, fresh, merge, key);
+                : table.lookup(parent, name, fresh, merge, key, NodeTable.CURRENT);
         trace.add("lookup(" + slot + (key != null ? ", " + key : "") + ") -> " + got.id()
                 + (existing != null ? " (name held " + existing + ")" : ""));
         assertEquals(existing != null ? 1 : 0, merges[0], "merge is asked exactly when the name has a node");
@@ -522,7 +522,7 @@ class NodeTableModelTest {
             merges[0]++;
             Model.M owner = model.ownerOfPayload(old);
             return owner != null && key.equals(owner.key) ? f : null;
-        }, key);
+        }, key, NodeTable.CURRENT);
         trace.add("lookupLinked(" + slot + ", " + key + " of " + of.id + ") -> " + got.id()
                 + (existing != null ? " (name held " + existing + ")" : "")
                 + (hm != null ? " (key held by " + hm.id + ")" : ""));
@@ -647,7 +647,7 @@ class NodeTableModelTest {
                     assertEquals(m.count, count, "lookup count of " + m.id);
                     assertEquals(m.mainParent.longValue(), n.parent().id(), "parent of " + m.id);
                     assertEquals(m.mainName, n.name(), "main name of " + m.id);
-                    assertEquals(model.path(m), n.path(), "path of " + m.id);
+                    assertEquals(model.path(m), table.path(n), "path of " + m.id);
                     Set<Slot> others = new HashSet<>(m.names);
                     others.remove(m.main());
                     Set<Slot> got = new HashSet<>();

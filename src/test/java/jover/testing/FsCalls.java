@@ -88,6 +88,8 @@ public final class FsCalls {
 
         @SaveError long readlinkat(int dirfd, @In byte[] path, @Out byte[] buf, long size);
 
+        @SaveError int statx(int dirfd, @In byte[] path, int flags, int mask, @Out byte[] buf);
+
         int umask(int mask);
     }
 
@@ -130,6 +132,31 @@ public final class FsCalls {
     /** openat(AT_FDCWD, path, flags | O_CLOEXEC, mode); the caller closes the descriptor. */
     public static int open(String path, int flags, int mode) throws ErrnoException {
         return (int) check(LIBC.openat(Linux.AT_FDCWD, c(path), flags | Linux.O_CLOEXEC, mode), "open", path);
+    }
+
+    private static final int AT_EMPTY_PATH = 0x1000;
+    private static final int AT_STATX_FORCE_SYNC = 0x2000;
+    private static final int STATX_SIZE = 0x200;
+    /** Where struct statx keeps stx_size. */
+    private static final int STX_SIZE_OFFSET = 40;
+
+    /**
+     * The size of the file open as {@code fd}, asked of the filesystem itself
+     * (AT_STATX_FORCE_SYNC: a FUSE mount gets a GETATTR whatever the kernel has cached).
+     */
+    public static long fstatSizeSynced(int fd) throws ErrnoException {
+        return statxSize(fd, "", AT_EMPTY_PATH | AT_STATX_FORCE_SYNC, "fd " + fd);
+    }
+
+    /** The size of {@code path} (not following a final symlink), asked of the filesystem itself. */
+    public static long lstatSizeSynced(String path) throws ErrnoException {
+        return statxSize(Linux.AT_FDCWD, path, Linux.AT_SYMLINK_NOFOLLOW | AT_STATX_FORCE_SYNC, path);
+    }
+
+    private static long statxSize(int dirfd, String path, int flags, String what) throws ErrnoException {
+        byte[] buf = new byte[256];
+        check(LIBC.statx(dirfd, c(path), flags, STATX_SIZE, buf), "statx", what);
+        return java.nio.ByteBuffer.wrap(buf).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(STX_SIZE_OFFSET);
     }
 
     public static void close(int fd) {
