@@ -47,9 +47,24 @@ class ArchitectureTest {
             .because("the node tables know nothing of layers or FUSE");
 
     @ArchTest
-    static final ArchRule overlayDoesNotUseCli = noClasses()
+    static final ArchRule overlayDoesNotKnowWhoRunsIt = noClasses()
             .that().resideInAPackage("jover.overlay..")
-            .should().dependOnClassesThat().resideInAPackage("jover.cli..");
+            .should().dependOnClassesThat().resideInAnyPackage("jover.cli..", "jover.session..", "jover.daemon..");
+
+    @ArchTest
+    static final ArchRule sessionOwnsNoProcess = noClasses()
+            .that().resideInAPackage("jover.session..")
+            .should().dependOnClassesThat().resideInAnyPackage("jover.cli..", "jover.daemon..")
+            .orShould().callMethod(jover.sys.ProcessCalls.class, "setsid")
+            .orShould().callMethod(jover.sys.ProcessCalls.class, "umask", int.class)
+            .orShould().callMethod(jover.sys.ProcessCalls.class, "detachStdio")
+            .because("a session is one mount; the process around it is the daemon's (many sessions may share one)");
+
+    @ArchTest
+    static final ArchRule cliParsesAndValidatesOnly = noClasses()
+            .that().resideInAPackage("jover.cli..")
+            .should().dependOnClassesThat().resideInAnyPackage("jover.fuse..", "jover.node..")
+            .because("the command line makes a MountConfig; mounting is the session's");
 
     @ArchTest
     static final ArchRule fuseDoesNotKnowOverlayOrCli = noClasses()

@@ -3,6 +3,7 @@ package jover.cli;
 import java.io.PrintStream;
 import java.util.function.ToIntFunction;
 import java.util.function.UnaryOperator;
+import jover.session.MountConfig;
 
 /**
  * Where a command run writes and what it calls, with the exit codes every command uses; tests

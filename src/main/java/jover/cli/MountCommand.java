@@ -2,7 +2,7 @@ package jover.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-
+import jover.session.MountConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

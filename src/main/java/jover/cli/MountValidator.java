@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntSupplier;
-
 import jover.overlay.Owners;
+import jover.session.MountConfig;
 import jover.sys.Linux;
 import jover.sys.ProcessCalls;
 

@@ -6,8 +6,8 @@
  * and {@code jover SOURCE TARGET -o OPTS}), the hand-written {@code -o} parser
  * ({@code MountOptions}: quotes, {@code \:} escapes, empty items, warnings for unknown keys) and
  * the checks made before mounting ({@code MountValidator}: layers, mount point, root, /dev/fuse).
- * Its one product is a validated {@link jover.cli.MountConfig}, handed to {@link jover.cli.Daemon}
- * (owned by the core, not by the command line). No environment variable changes what is mounted;
+ * Its one product is a validated {@link jover.session.MountConfig}, handed to
+ * {@link jover.daemon.Daemon}, which serves it in a {@link jover.session.MountSession}. No environment variable changes what is mounted;
  * only {@code JOVER_DEBUG=1} adds stack traces to internal errors.
  *
  * <p>Output contract: every refusal is one line on stderr starting with "jover: " that says what

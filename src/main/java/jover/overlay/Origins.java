@@ -30,9 +30,10 @@ final class Origins {
     private final List<Layer> layers;
     private final String originXattr;
     private final String impureXattr;
-    private final Cache<String, FileId> resolved = Caffeine.newBuilder().maximumSize(100_000).build();
+    private final Cache<String, FileId> resolved;
 
-    Origins(List<Layer> layers, String xattrPrefix) {
+    Origins(List<Layer> layers, String xattrPrefix, long cacheSize) {
+        this.resolved = Caffeine.newBuilder().maximumSize(cacheSize).executor(Runnable::run).build();
         this.layers = layers;
         this.originXattr = xattrPrefix + "origin";
         this.impureXattr = xattrPrefix + "impure";

@@ -30,9 +30,6 @@ import jover.sys.Sys;
  * change answers EROFS.
  */
 public final class OverlayFs implements FuseFilesystem {
-    /** Directory descriptors kept open at most; the process may have 20,000 in all. */
-    private static final long MAX_DIR_HANDLES = 4096;
-
     private final List<Layer> layers;
     private final boolean readOnly;
     private final double timeout;
@@ -65,17 +62,16 @@ public final class OverlayFs implements FuseFilesystem {
      * @param layers  the stack, topmost first; a writable layer can only be the first (the upper)
      * @param workdir the open work directory, present exactly when there is an upper
      */
-    public OverlayFs(List<Layer> layers, Fd workdir, boolean readOnly, boolean userXattr, double timeoutSeconds,
-                     boolean passthrough, Owners owners) throws ErrnoException {
-        this.owners = owners;
-        this.wantPassthrough = passthrough;
+    public OverlayFs(List<Layer> layers, Fd workdir, OverlaySettings settings) throws ErrnoException {
+        this.owners = settings.owners();
+        this.wantPassthrough = settings.passthrough();
         this.layers = List.copyOf(layers);
         this.upper = this.layers.get(0).writable() ? this.layers.get(0) : null;
-        this.readOnly = readOnly || upper == null;
-        this.timeout = timeoutSeconds;
-        this.whiteouts = new Whiteouts(userXattr);
-        this.handles = new DirHandles(this.layers, MAX_DIR_HANDLES);
-        this.origins = new Origins(this.layers, whiteouts.xattrPrefix());
+        this.readOnly = settings.readOnly() || upper == null;
+        this.timeout = settings.timeoutSeconds();
+        this.whiteouts = new Whiteouts(settings.userXattr());
+        this.handles = new DirHandles(this.layers, settings.budgets().dirHandles());
+        this.origins = new Origins(this.layers, whiteouts.xattrPrefix(), settings.budgets().originCache());
         this.resolver = new Resolver(this.layers, handles, whiteouts, origins);
         long[] devs = this.layers.stream().mapToLong(Layer::dev).toArray();
         this.inodes = new InodeNumbers(devs);

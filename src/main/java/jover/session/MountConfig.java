@@ -1,12 +1,14 @@
-package jover.cli;
+package jover.session;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import jover.overlay.OverlaySettings;
 import jover.overlay.Owners;
 
 /**
- * One validated mount request: everything the daemon needs, nothing read from the environment.
+ * One validated mount request, made by the command line (jover.cli) and served by a
+ * {@link MountSession}: everything a mount needs, nothing read from the environment.
  *
  * @param source          the mount source shown in /proc/mounts ("jover" unless given)
  * @param lowerDirs       lower layer roots, topmost first, absolute and with symlinks resolved
@@ -60,6 +62,12 @@ public record MountConfig(
         if (upperDir.isPresent() != workDir.isPresent()) {
             throw new IllegalArgumentException("upperdir and workdir go together");
         }
+    }
+
+    /** How the overlay of this mount behaves, with the budgets of a mount alone in its process. */
+    public OverlaySettings overlaySettings() {
+        return new OverlaySettings(mountsReadOnly(), userXattr, timeoutSeconds, !passthrough.equals("off"), owners,
+                OverlaySettings.Budgets.SINGLE_MOUNT);
     }
 
     /** True when the mount must be read-only: asked for, or no upper layer to write to. */
