@@ -23,15 +23,13 @@ final class MergedListing {
     record Item(String name, long ino, int type) {
     }
 
-    private final List<Layer> layers;
-    private final DirHandles handles;
+    private final List<LayerReader> readers;
     private final Whiteouts whiteouts;
     private final InodeNumbers inodes;
     private final Origins origins;
 
-    MergedListing(List<Layer> layers, DirHandles handles, Whiteouts whiteouts, InodeNumbers inodes, Origins origins) {
-        this.layers = layers;
-        this.handles = handles;
+    MergedListing(List<LayerReader> readers, Whiteouts whiteouts, InodeNumbers inodes, Origins origins) {
+        this.readers = readers;
         this.whiteouts = whiteouts;
         this.inodes = inodes;
         this.origins = origins;
@@ -62,13 +60,13 @@ final class MergedListing {
         Set<String> hidden = new HashSet<>();
         for (int layer : dirLayers) {
             Set<String> hiddenHere = new HashSet<>();
-            try (Fd dir = handles.openFresh(layer, path)) {
+            try (Fd dir = readers.get(layer).openDir(path)) {
                 long dev = Sys.stat(dir).dev();
                 boolean xattrWhiteouts = whiteouts.marksXattrWhiteouts(dir);
                 // Upper entries may report their copy-up origin's inode number (as stat does):
                 // in a merged directory, or in an upper one marked impure.
-                boolean impure = layers.get(layer).writable() && this.origins.isImpure(dir);
-                boolean origins = layers.get(layer).writable() && (dirLayers.length > 1 || impure);
+                boolean impure = readers.get(layer).layer().writable() && this.origins.isImpure(dir);
+                boolean origins = readers.get(layer).layer().writable() && (dirLayers.length > 1 || impure);
                 boolean originsUsed = false;
                 for (DirEntry e : Sys.readDir(dir)) {
                     String name = e.name();

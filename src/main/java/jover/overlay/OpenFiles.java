@@ -41,15 +41,15 @@ final class OpenFiles {
         }
     }
 
-    private final List<Layer> layers;
+    private final List<LayerReader> readers;
     private final NodeTable<Entry> nodes;
     private final HandleTable<OpenFile> table = new HandleTable<>();
     /** The open files of each node: an unlinked file is still reachable through them (fstat). */
     private final java.util.concurrent.ConcurrentHashMap<Long, java.util.Set<OpenFile>> byNode =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    OpenFiles(List<Layer> layers, NodeTable<Entry> nodes) {
-        this.layers = layers;
+    OpenFiles(List<LayerReader> readers, NodeTable<Entry> nodes) {
+        this.readers = readers;
         this.nodes = nodes;
     }
 
@@ -61,7 +61,7 @@ final class OpenFiles {
     long open(Node<Entry> n, int flags) throws ErrnoException {
         Entry e = n.payload();
         int real = (flags & KEPT_FLAGS) | Linux.O_NOFOLLOW | (flags & Linux.O_TRUNC);
-        Fd fd = Sys.openBeneath(layers.get(e.layer()).root(), nodes.path(n), real);
+        Fd fd = readers.get(e.layer()).open(nodes.path(n), real);
         return register(new OpenFile(n, fd, e.layer(), wantsWrite(flags)));
     }
 
@@ -157,7 +157,7 @@ final class OpenFiles {
         }
         synchronized (f) { // across an openat; after node monitors, before DirHandles (see NodeLocks)
             if (f.node.payload().layer() != f.layer) {
-                Fd fresh = Sys.openBeneath(layers.get(now).root(), nodes.path(f.node), Linux.O_RDONLY | Linux.O_NOFOLLOW);
+                Fd fresh = readers.get(now).open(nodes.path(f.node), Linux.O_RDONLY);
                 if (f.retired != null) {
                     f.retired.close();
                 }

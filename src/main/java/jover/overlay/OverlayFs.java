@@ -35,6 +35,8 @@ public final class OverlayFs implements FuseFilesystem {
     private final double timeout;
     private final Whiteouts whiteouts;
     private final DirHandles handles;
+    /** One per layer, by index: how the overlay reads it. */
+    private final List<LayerReader> readers;
     private final Resolver resolver;
     private final Origins origins;
     private final MergedListing listing;
@@ -72,19 +74,20 @@ public final class OverlayFs implements FuseFilesystem {
         this.whiteouts = new Whiteouts(settings.userXattr());
         this.handles = new DirHandles(this.layers, settings.budgets().dirHandles());
         this.origins = new Origins(this.layers, whiteouts.xattrPrefix(), settings.budgets().originCache());
-        this.resolver = new Resolver(this.layers, handles, whiteouts, origins);
+        this.readers = this.layers.stream().map(l -> new LayerReader(l, handles, whiteouts)).toList();
+        this.resolver = new Resolver(readers, origins);
         long[] devs = this.layers.stream().mapToLong(Layer::dev).toArray();
         this.inodes = new InodeNumbers(devs);
-        this.listing = new MergedListing(this.layers, handles, whiteouts, inodes, origins);
+        this.listing = new MergedListing(readers, whiteouts, inodes, origins);
         int[] all = new int[this.layers.size()];
         for (int i = 0; i < all.length; i++) {
             all[i] = i;
         }
         Stat rootStat = Sys.stat(this.layers.get(0).root());
         this.nodes = new NodeTable<>(Entry.of(rootStat, 0, all), this::freed); // the root: in the topmost layer
-        this.files = new OpenFiles(this.layers, nodes);
+        this.files = new OpenFiles(readers, nodes);
         this.ownFds = new OwnDescriptors(nodes, files);
-        this.xattrs = new Xattrs(nodes, whiteouts, handles, ownFds);
+        this.xattrs = new Xattrs(nodes, whiteouts, readers, ownFds);
         this.lookups = new Lookups(nodes, resolver, inodes, owners, upper != null);
         this.listings = new Listings(nodes, listing, inodes, lookups, upper != null, !this.readOnly);
         this.attributeChanges = new AttributeChanges(nodes, ownFds, files, owners, lookups);
@@ -118,7 +121,7 @@ public final class OverlayFs implements FuseFilesystem {
     public void attach(Kernel k) {
         this.kernel = k;
         if (wantPassthrough && k.passthrough()) {
-            this.passthrough = new Passthrough(k, layers, nodes, locks, copyUp, files);
+            this.passthrough = new Passthrough(k, readers, nodes, locks, copyUp, files);
         }
         if (copyUp != null) {
             copyUp.onIdentityChange(this::identityChanged);
@@ -200,9 +203,7 @@ public final class OverlayFs implements FuseFilesystem {
             throw new ErrnoException(Errno.EINVAL, "readlink", nodes.path(n));
         }
         NodeTable.Location<Entry> at = nodes.locate(n);
-        try (DirHandles.Handle dir = handles.acquire(e.layer(), at.parentPath())) {
-            return Sys.readlinkAt(dir.fd(), at.name());
-        }
+        return readers.get(e.layer()).readlink(at.parentPath(), at.name());
     }
 
     @Override

@@ -10,7 +10,6 @@ import jover.sys.Errno;
 import jover.sys.ErrnoException;
 import jover.sys.Fd;
 import jover.sys.Linux;
-import jover.sys.Sys;
 
 /**
  * The passthrough data path: the kernel reads and writes the real file through a backing id,
@@ -19,18 +18,18 @@ import jover.sys.Sys;
  */
 final class Passthrough {
     private final Kernel kernel;
-    private final List<Layer> layers;
+    private final List<LayerReader> readers;
     private final NodeTable<Entry> nodes;
     private final NodeLocks locks;
     private final CopyUp copyUp;
     private final OpenFiles files;
     private final BackingIds backing;
 
-    Passthrough(Kernel kernel, List<Layer> layers, NodeTable<Entry> nodes, NodeLocks locks, CopyUp copyUp,
+    Passthrough(Kernel kernel, List<LayerReader> readers, NodeTable<Entry> nodes, NodeLocks locks, CopyUp copyUp,
                 OpenFiles files) {
         this.locks = locks;
         this.kernel = kernel;
-        this.layers = layers;
+        this.readers = readers;
         this.nodes = nodes;
         this.copyUp = copyUp;
         this.files = files;
@@ -88,7 +87,7 @@ final class Passthrough {
             return kernel.backingOpen(anon);
         }
         Entry e = n.payload();
-        try (Fd file = Sys.openBeneath(layers.get(e.layer()).root(), nodes.path(n), Linux.O_PATH | Linux.O_NOFOLLOW)) {
+        try (Fd file = readers.get(e.layer()).open(nodes.path(n), Linux.O_PATH)) {
             return kernel.backingOpen(file);
         } catch (ErrnoException ex) {
             if (ex.errno() == Errno.ELOOP || ex.errno() == Errno.EPERM || ex.errno() == Errno.EOPNOTSUPP) {

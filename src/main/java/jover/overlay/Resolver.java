@@ -5,7 +5,6 @@ import java.util.List;
 import jover.sys.Errno;
 import jover.sys.ErrnoException;
 import jover.sys.Stat;
-import jover.sys.Sys;
 
 /**
  * Looks a name up through the layers of its parent directory, top-down: a whiteout hides the
@@ -13,15 +12,12 @@ import jover.sys.Sys;
  * same name below until an opaque one, a non-directory or a whiteout is met.
  */
 final class Resolver {
-    private final List<Layer> layers;
-    private final DirHandles handles;
-    private final Whiteouts whiteouts;
+    private final List<LayerReader> readers;
     private final Origins origins;
 
-    Resolver(List<Layer> layers, DirHandles handles, Whiteouts whiteouts, Origins origins) {
-        this.layers = layers;
-        this.handles = handles;
-        this.whiteouts = whiteouts;
+    /** @param readers one per layer, by layer index */
+    Resolver(List<LayerReader> readers, Origins origins) {
+        this.readers = readers;
         this.origins = origins;
     }
 
@@ -40,23 +36,14 @@ final class Resolver {
         int[] dirs = new int[parentLayers.length];
         int ndirs = 0;
         for (int layer : parentLayers) {
-            Stat st;
-            try (DirHandles.Handle parent = handles.acquire(layer, parentPath)) {
-                try {
-                    st = Sys.statAt(parent.fd(), name);
-                } catch (ErrnoException e) {
-                    if (e.errno() != Errno.ENOENT) {
-                        throw e;
-                    }
-                    if (whiteouts.hasAufsWhiteout(parent, name)) {
-                        break;
-                    }
-                    continue;
-                }
-                if (whiteouts.isWhiteout(st, parent, name)) {
-                    break;
-                }
+            LayerReader.Found found = readers.get(layer).find(parentPath, name);
+            if (found.kind() == LayerReader.Kind.WHITEOUT) {
+                break;
             }
+            if (found.kind() == LayerReader.Kind.ABSENT) {
+                continue;
+            }
+            Stat st = found.stat();
             if (top != null && !st.isDir()) {
                 break; // a non-directory below a directory is hidden and ends the merge
             }
@@ -68,7 +55,7 @@ final class Resolver {
                 }
             }
             dirs[ndirs++] = layer;
-            if (isOpaque(layer, path)) {
+            if (readers.get(layer).isOpaque(path)) {
                 break;
             }
         }
@@ -76,14 +63,12 @@ final class Resolver {
             throw new ErrnoException(Errno.ENOENT, "lookup", name);
         }
         Entry e = Entry.of(top, topLayer, top.isDir() ? Arrays.copyOf(dirs, ndirs) : null);
-        return layers.get(topLayer).writable() ? withIdentity(parentPath, name, e) : e;
+        return readers.get(topLayer).layer().writable() ? withIdentity(parentPath, name, e) : e;
     }
 
     /** An upper entry with the identity of its copy-up origin, when it has one. */
     Entry withIdentity(String parentPath, String name, Entry e) throws ErrnoException {
-        try (DirHandles.Handle parent = handles.acquire(e.layer(), parentPath)) {
-            return origins.withIdentity(e, parent.fd(), name);
-        }
+        return readers.get(e.layer()).inDir(parentPath, dir -> origins.withIdentity(e, dir, name));
     }
 
     /**
@@ -93,7 +78,7 @@ final class Resolver {
      */
     boolean visibleBelowUpper(String parentPath, int[] parentLayers, String name) throws ErrnoException {
         int from = 0;
-        while (from < parentLayers.length && layers.get(parentLayers[from]).writable()) {
+        while (from < parentLayers.length && readers.get(parentLayers[from]).layer().writable()) {
             from++;
         }
         if (from == parentLayers.length) {
@@ -110,23 +95,13 @@ final class Resolver {
         }
     }
 
-    private boolean isOpaque(int layer, String path) throws ErrnoException {
-        try (DirHandles.Handle dir = handles.acquire(layer, path)) {
-            return whiteouts.isOpaque(dir.fd());
-        }
-    }
-
     /** Fresh attributes of the real file behind {@code entry} at {@code path}. */
     Stat restat(String path, Entry entry) throws ErrnoException {
+        LayerReader reader = readers.get(entry.layer());
         if (entry.isDir()) {
-            try (DirHandles.Handle dir = handles.acquire(entry.layer(), path)) {
-                return Sys.stat(dir.fd());
-            }
+            return reader.statDir(path);
         }
         int slash = path.lastIndexOf('/');
-        String parent = slash < 0 ? "" : path.substring(0, slash);
-        try (DirHandles.Handle dir = handles.acquire(entry.layer(), parent)) {
-            return Sys.statAt(dir.fd(), path.substring(slash + 1));
-        }
+        return reader.stat(slash < 0 ? "" : path.substring(0, slash), path.substring(slash + 1));
     }
 }

@@ -19,13 +19,13 @@ import jover.sys.Sys;
 final class Xattrs {
     private final NodeTable<Entry> nodes;
     private final Whiteouts whiteouts;
-    private final DirHandles handles;
+    private final List<LayerReader> readers;
     private final OwnDescriptors own;
 
-    Xattrs(NodeTable<Entry> nodes, Whiteouts whiteouts, DirHandles handles, OwnDescriptors own) {
+    Xattrs(NodeTable<Entry> nodes, Whiteouts whiteouts, List<LayerReader> readers, OwnDescriptors own) {
         this.nodes = nodes;
         this.whiteouts = whiteouts;
-        this.handles = handles;
+        this.readers = readers;
         this.own = own;
     }
 
@@ -39,15 +39,12 @@ final class Xattrs {
         if (fd != null) {
             return Sys.fgetxattr(fd, real);
         }
+        LayerReader reader = readers.get(e.layer());
         if (e.isDir()) {
-            try (DirHandles.Handle dir = handles.acquire(e.layer(), nodes.path(n))) {
-                return Sys.fgetxattr(dir.fd(), real);
-            }
+            return reader.getxattr(nodes.path(n), null, real);
         }
         NodeTable.Location<Entry> at = nodes.locate(n);
-        try (DirHandles.Handle dir = handles.acquire(e.layer(), at.parentPath())) {
-            return Sys.getxattrAt(dir.fd(), at.name(), real);
-        }
+        return reader.getxattr(at.parentPath(), at.name(), real);
     }
 
     List<String> list(Caller c, Node<Entry> n) throws ErrnoException {
@@ -57,14 +54,10 @@ final class Xattrs {
         if (fd != null) {
             names = Sys.flistxattr(fd);
         } else if (e.isDir()) {
-            try (DirHandles.Handle dir = handles.acquire(e.layer(), nodes.path(n))) {
-                names = Sys.flistxattr(dir.fd());
-            }
+            names = readers.get(e.layer()).listxattr(nodes.path(n), null);
         } else {
             NodeTable.Location<Entry> at = nodes.locate(n);
-            try (DirHandles.Handle dir = handles.acquire(e.layer(), at.parentPath())) {
-                names = Sys.listxattrAt(dir.fd(), at.name());
-            }
+            names = readers.get(e.layer()).listxattr(at.parentPath(), at.name());
         }
         // trusted.* names are listed only to callers with CAP_SYS_ADMIN, as the kernel's
         // filesystems do (read from /proc only when there is such a name to show)
