@@ -80,6 +80,8 @@ final class ScenarioRun {
     private final List<String> failures = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final List<String> log = new ArrayList<>();
+    /** The unprivileged callers' processes, closed with the test's mounts. */
+    private final OpChild.Children children;
     private int treeDiffsReported;
 
     ScenarioRun(Scenario sc, MountFixture fx, boolean withJover) {
@@ -87,6 +89,7 @@ final class ScenarioRun {
         this.fx = fx;
         this.withJover = withJover;
         this.since = System.currentTimeMillis() / 1000 - 5;
+        this.children = fx.track(new OpChild.Children());
     }
 
     List<String> failures() {
@@ -232,7 +235,7 @@ final class ScenarioRun {
             return Ops.outcome(op.action, s.root);
         }
         Ops.LAST_FAILED_CALL.set("");
-        return OpChild.run(sc, index, op, s.root);
+        return children.run(sc, index, op, s.root);
     }
 
     // ---- comparisons ----
