@@ -17,8 +17,7 @@
  *
  * <p>Unprivileged callers are real child processes ({@code setpriv --reuid --regid --clear-groups},
  * no capabilities) running {@link jover.writes.OpChild} (one JVM per user for a whole scenario)
- * from a world-readable copy of the class
- * path, or a shell script. Run one scenario with {@code -Djover.writes.only=rename2}; print every
+ * from a world-readable copy of the class path, or a shell script. Run one scenario with {@code -Djover.writes.only=rename2}; print every
  * report with {@code -Djover.writes.verbose=true}. Everything is written inside the tests' own
  * temp dirs; symlinks created point at /nonexistent-jover-test/... or stay relative inside the
  * tree, and nothing is ever written through one.
