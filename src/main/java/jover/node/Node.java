@@ -25,8 +25,8 @@ public final class Node<T> {
     private volatile String name;
     private volatile T payload;
     /**
-     * The table's clock when this node's payload, or the set or payloads of its children,
-     * last changed: a lookup resolved before that may be stale (see {@link NodeTable#lookup}).
+     * The table's clock when this node's payload, or (for a directory) the names in it, last
+     * changed: a lookup resolved before that may be stale (see {@link NodeTable#lookup}).
      */
     long changedAt;
     long lookups;

@@ -90,9 +90,9 @@ public final class NodeTable<T> {
     /**
      * Records one lookup of {@code name} in {@code parent} and returns its node, or null when
      * {@code fresh} may be stale: it was resolved from the clock's {@code resolvedAt}
-     * ({@link #stamp}), and since then the parent's names or children, the name's node, or the
-     * node a link key joins has changed through {@link #update} or a name change. The caller
-     * then resolves again; {@link #CURRENT} never conflicts.
+     * ({@link #stamp}), and since then the name's node or the node a link key joins has changed
+     * through {@link #update}, or the parent's names have changed (a name moved, removed or
+     * linked, a child freed). The caller then resolves again; {@link #CURRENT} never conflicts.
      *
      * <p>When the name already has a node, {@code merge(old, fresh)} gives the payload to keep,
      * or null when the name now denotes something else: then the old node leaves the name (it
@@ -145,19 +145,15 @@ public final class NodeTable<T> {
         }
     }
 
-    /** Marks {@code node} and every directory holding one of its names changed, at a new clock tick. */
+    /**
+     * Marks {@code node} changed, at a new clock tick. Its directory is not: a lookup of a sibling
+     * stays valid, and a lookup of this name finds the node and its tick (once the node is freed,
+     * the free marks the directory).
+     */
     private void changed(Node<T> node) {
         long t = clock + 1;
         clock = t;
         node.changedAt = t;
-        if (node.parent() != null) {
-            node.parent().changedAt = t;
-        }
-        if (node.otherNames != null) {
-            for (Node.Name<T> n : node.otherNames) {
-                n.parent().changedAt = t;
-            }
-        }
     }
 
     /** Marks directory {@code dir}'s names changed, at a new clock tick. */
