@@ -6,6 +6,10 @@
  * converts. Every failed call throws {@link jover.sys.ErrnoException} carrying the errno, the call
  * and what it was applied to. File descriptors are {@link jover.sys.Fd}s, which close exactly once.
  *
+ * <p>{@link jover.sys.Sys} wraps the calls on files, directories, xattrs, mounts and
+ * descriptors; {@link jover.sys.ProcessCalls} the calls that change or read the whole process
+ * (ids, umask, session, stdio, limits), which only the daemon makes.
+ *
  * <p>Facts of other processes that a FUSE request does not carry (the caller's capabilities) are
  * read from /proc here too ({@link jover.sys.Capabilities}).
  *
