@@ -2,6 +2,7 @@ package jover.overlay;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import jover.fuse.server.Attributes;
 import jover.fuse.server.DirSink;
 import jover.fuse.server.EntryReply;
@@ -26,10 +27,17 @@ final class Listings {
     private final boolean hasUpper;
     private final boolean writable;
     private final HandleTable<OpenDir> dirs = new HandleTable<>();
+    /** How many open handles each directory node has. */
+    private final ConcurrentHashMap<Long, Integer> openByNode = new ConcurrentHashMap<>();
 
-    /** An open directory: its listing, built on the first READDIR from offset 0. */
+    /** An open directory: its node, and its listing, built on the first READDIR from offset 0. */
     private static final class OpenDir {
+        final long node;
         volatile List<MergedListing.Item> items;
+
+        OpenDir(long node) {
+            this.node = node;
+        }
     }
 
     /** @param writable whether readdir may drop a stale impure mark (a writable mount) */
@@ -47,7 +55,8 @@ final class Listings {
         if (!n.payload().isDir()) {
             throw new ErrnoException(Errno.ENOTDIR, "opendir", nodes.path(n));
         }
-        return OpenReply.cachedDirectory(dirs.add(new OpenDir()));
+        openByNode.merge(n.id(), 1, Integer::sum);
+        return OpenReply.cachedDirectory(dirs.add(new OpenDir(n.id())));
     }
 
     void read(Node<Entry> n, long fh, long offset, DirSink sink) throws ErrnoException {
@@ -86,7 +95,15 @@ final class Listings {
     }
 
     void release(long fh) {
-        dirs.remove(fh);
+        OpenDir od = dirs.remove(fh);
+        if (od != null) {
+            openByNode.computeIfPresent(od.node, (id, count) -> count > 1 ? count - 1 : null);
+        }
+    }
+
+    /** Whether the kernel holds directory node {@code node} open. */
+    boolean isOpen(long node) {
+        return openByNode.containsKey(node);
     }
 
     int size() {

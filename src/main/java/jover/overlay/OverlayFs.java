@@ -2,7 +2,6 @@ package jover.overlay;
 
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import jover.fuse.server.Attributes;
 import jover.fuse.server.Caller;
 import jover.fuse.server.DirSink;
@@ -13,7 +12,6 @@ import jover.fuse.server.OpenReply;
 import jover.fuse.server.SetAttr;
 import jover.node.Node;
 import jover.node.NodeTable;
-import jover.sys.Capabilities;
 import jover.sys.Errno;
 import jover.sys.ErrnoException;
 import jover.sys.Fd;
@@ -24,8 +22,8 @@ import jover.sys.Sys;
 
 /**
  * The request handlers of the merged tree, each handing its request to the piece that owns it:
- * names in {@link Lookups}, directories in {@link Listings}, open files in {@link OpenFiles} and
- * {@link Passthrough}, xattrs in {@link Xattrs}, changes in {@link Writes},
+ * names in {@link Lookups}, directories in {@link Listings}, open files in {@link Opens},
+ * {@link OpenFiles} and {@link Passthrough}, xattrs in {@link Xattrs}, changes in {@link Writes},
  * {@link AttributeChanges} and {@link CopyUp}. Without an upper layer (or with -o ro) every
  * change answers EROFS.
  */
@@ -51,14 +49,12 @@ public final class OverlayFs implements FuseFilesystem {
     private final NodeLocks locks = new NodeLocks();
     private final Listings listings;
     private final AttributeChanges attributeChanges;
-    private final AtomicLong anonymousNames = new AtomicLong();
+    private final Opens opens;
     private final OwnDescriptors ownFds;
     private final Xattrs xattrs;
     private final boolean wantPassthrough;
     private final Owners owners;
     private volatile Kernel kernel;
-    /** Set once the mount answers, when the kernel passes file data through; null otherwise. */
-    private volatile Passthrough passthrough;
 
     /**
      * @param layers  the stack, topmost first; a writable layer can only be the first (the upper)
@@ -100,6 +96,7 @@ public final class OverlayFs implements FuseFilesystem {
             this.copyUp = null;
             this.writes = null;
         }
+        this.opens = new Opens(nodes, files, ownFds, copyUp, lookups, this::writes);
     }
 
     private void freed(Node<Entry> n) {
@@ -120,9 +117,8 @@ public final class OverlayFs implements FuseFilesystem {
     @Override
     public void attach(Kernel k) {
         this.kernel = k;
-        if (wantPassthrough && k.passthrough()) {
-            this.passthrough = new Passthrough(k, readers, nodes, locks, copyUp, files);
-        }
+        opens.attach(k, wantPassthrough && k.passthrough()
+                ? new Passthrough(k, readers, nodes, locks, copyUp, files) : null);
         if (copyUp != null) {
             copyUp.onIdentityChange(this::identityChanged);
         }
@@ -140,7 +136,7 @@ public final class OverlayFs implements FuseFilesystem {
 
     /** Whether file data goes through passthrough (negotiated and working). */
     public boolean passthroughActive() {
-        return passthrough != null;
+        return opens.passthrough() != null;
     }
 
     @Override
@@ -208,58 +204,17 @@ public final class OverlayFs implements FuseFilesystem {
 
     @Override
     public OpenReply open(Caller c, long nodeid, int flags) throws ErrnoException {
-        Node<Entry> n = node(nodeid);
-        if (n.payload().isDir()) {
-            throw new ErrnoException(Errno.EISDIR, "open", nodes.path(n));
-        }
-        boolean write = OpenFiles.wantsWrite(flags);
-        if (write) {
-            writes("open");
-        }
-        Passthrough pt = passthrough;
-        if (pt != null) {
-            pt.beforeOpen(n, write);
-        }
-        Fd own = ownFds.of(n);
-        if (own != null) {
-            if (write && !CopyUp.inUpper(n.payload())) {
-                throw new ErrnoException(Errno.ESTALE, "open", nodes.path(n)); // an unlinked lower file is never copied up
-            }
-            return answer(n, killSetIdOnTruncate(c, flags, files.reopen(n, own, flags)), own, write);
-        }
-        if (write) {
-            copyUp.ensure(n);
-        }
-        return answer(n, killSetIdOnTruncate(c, flags, files.open(n, flags)), null, write);
+        return opens.open(c, node(nodeid), flags);
     }
 
-    /**
-     * After an open with O_TRUNC (done by the daemon, which may keep set-id bits): clears them as
-     * a truncate by the caller would when it lacks CAP_FSETID. The kernel does not (with
-     * ATOMIC_O_TRUNC its own clearing SETATTR is skipped), so jover must. Returns {@code fh}.
-     */
-    private long killSetIdOnTruncate(Caller c, int flags, long fh) throws ErrnoException {
-        if ((flags & Linux.O_TRUNC) != 0) {
-            files.killSetId(fh, () -> !Capabilities.effective(c.pid(), Capabilities.CAP_FSETID, c.uid() == 0));
-        }
-        return fh;
+    @Override
+    public Created create(Caller c, long parent, String name, int flags, int mode, int umask) throws ErrnoException {
+        return opens.create(c, dir(parent), name, flags, mode);
     }
 
-    /**
-     * The OPEN (or CREATE) reply for a new handle: passthrough where active (see {@link
-     * Passthrough}), else userspace I/O: a writable handle bypasses the page cache
-     * (FOPEN_DIRECT_IO: one WRITE per write(2) of up to 1 MiB, measured 4-8 times faster than
-     * the cached write-through path) where the kernel still allows mmap of it; a read-only one
-     * keeps cached pages across opens (every change goes through this mount).
-     * {@code anon}: the file's own descriptor when its name is gone.
-     */
-    private OpenReply answer(Node<Entry> n, long fh, Fd anon, boolean writable) throws ErrnoException {
-        Passthrough pt = passthrough;
-        if (pt != null) {
-            return pt.reply(n, fh, anon);
-        }
-        boolean direct = writable && kernel != null && kernel.directIoAllowsMmap();
-        return direct ? OpenReply.directIo(fh) : OpenReply.keepCache(fh);
+    @Override
+    public Created tmpfile(Caller c, long parent, int flags, int mode, int umask) throws ErrnoException {
+        return opens.tmpfile(c, dir(parent), flags, mode);
     }
 
     @Override
@@ -280,7 +235,7 @@ public final class OverlayFs implements FuseFilesystem {
     public void release(long nodeid, long fh) {
         OpenFiles.OpenFile f = files.release(fh);
         if (f != null && f.backed) {
-            passthrough.released(f.node);
+            opens.passthrough().released(f.node);
         }
     }
 
@@ -403,61 +358,36 @@ public final class OverlayFs implements FuseFilesystem {
 
     @Override
     public void rmdir(Caller c, long parent, String name) throws ErrnoException {
-        writes("rmdir").rmdir(dir(parent), name);
+        Writes w = writes("rmdir");
+        Node<Entry> p = dir(parent);
+        keepIfOpenDir(p, name);
+        w.rmdir(p, name);
+    }
+
+    /**
+     * Before {@code name} in {@code dir} goes (rmdir, rename over it): a directory the kernel
+     * holds open keeps a descriptor of its own, so fstat of the open handle still answers, as on
+     * kernel overlayfs. Kept until the node is freed; harmless if the removal then fails.
+     */
+    private void keepIfOpenDir(Node<Entry> dir, String name) throws ErrnoException {
+        Node<Entry> child = nodes.child(dir, name);
+        if (child != null && child.payload().isDir() && listings.isOpen(child.id())) {
+            Entry e = child.payload();
+            ownFds.keepRemovedDir(child.id(), readers.get(e.layer()).open(nodes.path(child),
+                    Linux.O_PATH | Linux.O_DIRECTORY));
+        }
     }
 
     @Override
     public void rename(Caller c, long parent, String name, long newParent, String newName, int flags)
             throws ErrnoException {
-        writes("rename").rename(dir(parent), name, dir(newParent), newName, flags);
-    }
-
-    @Override
-    public Created create(Caller c, long parent, String name, int flags, int mode, int umask) throws ErrnoException {
-        Node<Entry> p = dir(parent);
-        Fd[] opened = new Fd[1];
-        int access = flags & Linux.O_ACCMODE;
-        Entry e;
-        try {
-            e = writes("create").create(c, p, name, false, mode, (w, tmp) -> opened[0] =
-                    Sys.openAt(w, tmp, access | Linux.O_CREAT | Linux.O_EXCL | Linux.O_NOFOLLOW, 0600));
-        } catch (ErrnoException | RuntimeException ex) {
-            if (opened[0] != null) {
-                opened[0].close();
-            }
-            throw ex;
+        Writes w = writes("rename");
+        Node<Entry> from = dir(parent);
+        Node<Entry> to = dir(newParent);
+        if ((flags & Linux.RENAME_EXCHANGE) == 0) {
+            keepIfOpenDir(to, newName);
         }
-        EntryReply out = lookups.made(p, name, e);
-        Node<Entry> n = nodes.get(out.nodeId());
-        long fh = files.add(n, opened[0], access != Linux.O_RDONLY);
-        return new Created(out, answer(n, fh, null, access != Linux.O_RDONLY));
-    }
-
-    @Override
-    public Created tmpfile(Caller c, long parent, int flags, int mode, int umask) throws ErrnoException {
-        Node<Entry> p = dir(parent);
-        Writes w = writes("tmpfile");
-        int access = (flags & Linux.O_ACCMODE) == Linux.O_RDONLY ? Linux.O_RDWR : flags & Linux.O_ACCMODE;
-        try (DirHandles.Handle up = w.upperDir(p)) {
-            Stat dirStat = Sys.stat(up.fd());
-            Fd fd = Sys.openAt(up.fd(), ".", Linux.O_TMPFILE | access, mode & 07777);
-            try {
-                Sys.fchown(fd, w.ownerFor(c), w.groupFor(c, dirStat));
-                Sys.fchmod(fd, mode & 07777);
-                Entry e = Entry.of(Sys.stat(fd), Layer.UPPER, null);
-                // A name no real entry can have (it holds a NUL), dropped at once: the file has none.
-                String none = "\0tmpfile" + anonymousNames.incrementAndGet();
-                Node<Entry> n = nodes.lookup(p, none, e, (o, f) -> null);
-                nodes.detach(p, none);
-                Fd anon = Sys.dup(fd);
-                ownFds.addAnonymous(n.id(), anon);
-                long fh = files.add(n, fd, true);
-                return new Created(lookups.reply(n, e), answer(n, fh, anon, true));
-            } catch (ErrnoException | RuntimeException ex) {
-                fd.close();
-                throw ex;
-            }
-        }
+        w.rename(from, name, to, newName, flags);
     }
 
     @Override

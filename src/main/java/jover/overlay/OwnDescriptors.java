@@ -9,14 +9,17 @@ import jover.sys.Fd;
 
 /**
  * How to reach a node whose name is gone (unlinked, or now naming another file): through a
- * descriptor of its own, its O_TMPFILE descriptor or one of its open files, so that changes and
- * reads never reach whatever has the name now. Keeps the O_TMPFILE descriptors, by node id.
+ * descriptor of its own, its O_TMPFILE descriptor, the descriptor kept for a removed directory
+ * the kernel still holds open, or one of its open files, so that changes and reads never reach
+ * whatever has the name now. Keeps the first two, by node id, until the node is freed.
  */
 final class OwnDescriptors {
     private final NodeTable<Entry> nodes;
     private final OpenFiles files;
     /** Nodes of O_TMPFILE files: reached through a descriptor of their own until linked. */
     private final ConcurrentHashMap<Long, Fd> anonymous = new ConcurrentHashMap<>();
+    /** Directories removed while open (O_PATH descriptors): fstat of the open handle still works. */
+    private final ConcurrentHashMap<Long, Fd> removedDirs = new ConcurrentHashMap<>();
 
     OwnDescriptors(NodeTable<Entry> nodes, OpenFiles files) {
         this.nodes = nodes;
@@ -33,11 +36,20 @@ final class OwnDescriptors {
         return anonymous.get(id);
     }
 
-    /** The node left the table: its O_TMPFILE descriptor, if any, is closed. */
+    /** Keeps {@code fd} for directory node {@code id}, whose name is about to go while it is open. */
+    void keepRemovedDir(long id, Fd fd) {
+        Fd old = removedDirs.put(id, fd);
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    /** The node left the table: the descriptors kept for it, if any, are closed. */
     void freed(long id) {
-        Fd fd = anonymous.remove(id);
-        if (fd != null) {
-            fd.close();
+        for (Fd fd : new Fd[] {anonymous.remove(id), removedDirs.remove(id)}) {
+            if (fd != null) {
+                fd.close();
+            }
         }
     }
 
@@ -50,6 +62,9 @@ final class OwnDescriptors {
             return null;
         }
         Fd fd = anonymous.get(n.id());
+        if (fd == null) {
+            fd = removedDirs.get(n.id());
+        }
         if (fd == null) {
             fd = files.anyOpen(n.id());
         }

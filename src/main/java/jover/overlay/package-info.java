@@ -21,8 +21,8 @@
  * {@link jover.overlay.FileId} (a real file's identity), {@link jover.overlay.Owners} (uid/gid
  * mapping and squashing), {@link jover.overlay.CopyUp}, {@link jover.overlay.Writes} and
  * {@link jover.overlay.AttributeChanges} (changes, in kernel format),
- * {@link jover.overlay.OpenFiles} and {@link jover.overlay.Passthrough} (open files), and
- * {@link jover.overlay.OverlayFs} (the request handlers, each handing its request on). A node's
+ * {@link jover.overlay.Opens}, {@link jover.overlay.OpenFiles} and {@link jover.overlay.Passthrough}
+ * (open files), and {@link jover.overlay.OverlayFs} (the request handlers, each handing its request on). A node's
  * {@link jover.overlay.Entry} says which real file a name resolves to; it changes only through the
  * node table ({@link jover.node.NodeTable#update} or a lookup the table accepts). Hard links of
  * one upper file share a node.

@@ -136,6 +136,9 @@ public final class FsCalls {
 
     private static final int AT_EMPTY_PATH = 0x1000;
     private static final int AT_STATX_FORCE_SYNC = 0x2000;
+    private static final int STATX_TYPE = 0x1;
+    private static final int STATX_MODE = 0x2;
+    private static final int STATX_NLINK = 0x4;
     private static final int STATX_SIZE = 0x200;
     /** Where struct statx keeps stx_size. */
     private static final int STX_SIZE_OFFSET = 40;
@@ -151,6 +154,18 @@ public final class FsCalls {
     /** The size of {@code path} (not following a final symlink), asked of the filesystem itself. */
     public static long lstatSizeSynced(String path) throws ErrnoException {
         return statxSize(Linux.AT_FDCWD, path, Linux.AT_SYMLINK_NOFOLLOW | AT_STATX_FORCE_SYNC, path);
+    }
+
+    /**
+     * fstat of {@code fd} asked of the filesystem itself, as "mode NLINK": the file type and
+     * permission bits in octal and the link count.
+     */
+    public static String fstatModeAndLinks(int fd) throws ErrnoException {
+        byte[] buf = new byte[256];
+        check(LIBC.statx(fd, c(""), AT_EMPTY_PATH | AT_STATX_FORCE_SYNC, STATX_TYPE | STATX_MODE | STATX_NLINK, buf),
+                "statx", "fd " + fd);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(buf).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        return Integer.toOctalString(b.getShort(28) & 0xffff) + " " + b.getInt(16); // stx_mode, stx_nlink
     }
 
     private static long statxSize(int dirfd, String path, int flags, String what) throws ErrnoException {
