@@ -1,5 +1,7 @@
 package jover.fuse.server;
 
+import java.nio.ByteBuffer;
+import jover.fuse.abi.Fuse;
 import jover.fuse.abi.Opcode;
 import jover.fuse.codec.Request;
 import jover.sys.Errno;
@@ -92,11 +94,11 @@ final class Handlers {
     private void files() {
         on(Opcode.OPEN, Request.Open.class, (c, r) -> c.open(fs.open(c.caller(), c.node(), r.flags())));
         on(Opcode.READ, Request.Read.class, (c, r) -> {
-            java.nio.ByteBuffer dst = c.data(r.size());
+            ByteBuffer dst = c.data(r.size());
             return fs.read(c.caller(), c.node(), r.fh(), r.offset(), dst.limit(), dst);
         });
         on(Opcode.WRITE, Request.Write.class, (c, r) -> c.written(fs.write(c.caller(), c.node(), r.fh(), r.offset(),
-                r.data(), r.size(), (r.writeFlags() & jover.fuse.abi.Fuse.WRITE_KILL_SUIDGID) != 0)));
+                r.data(), r.size(), (r.writeFlags() & Fuse.WRITE_KILL_SUIDGID) != 0)));
         on(Opcode.RELEASE, Request.Release.class, (c, r) -> {
             fs.release(c.node(), r.fh());
             return 0;
